@@ -34,10 +34,25 @@ export interface TenantKeys {
   crmAttainment: string;
   /** HASH userId -> UserFields JSON, likewise. */
   crmUsers: string;
+  /**
+   * SET of `<managerId>:<period>` whose row must be rebuilt: marked in the same atomic step that
+   * changes the ledger, cleared when the recompute starts, so a crash between the two loses nothing.
+   */
+  pendingRows: string;
   /** SET of dealIds / row keys / userIds waiting to be written back. */
   dirtyDeals: string;
   dirtyRows: string;
   dirtyUsers: string;
+  /**
+   * HASH `deal:<id>` / `attainment:<key>` / `user:<id>` -> fields JSON: what a write-back is about
+   * to send. Present only while a write-back runs; one left behind means a crash between the CRM
+   * write and the Redis update, and the next write-back re-reads those records from the CRM first.
+   */
+  writeIntent: string;
+  /** HASH `deal:<id>` / `attainment:<key>` / `user:<id>` -> WriteFailure JSON with the time it failed. */
+  writeFailures: string;
+  /** STRING with TTL: the lock that serializes a tenant's pull-and-apply steps across workers. */
+  syncLock: string;
   /** STRING: cached org data (users, rates, quotas, calendar) with the time it was pulled. */
   org: string;
   /** HASH userId -> managerId ('' for none) as last seen in the CRM. */
@@ -54,6 +69,8 @@ export interface TenantKeys {
   backfills: string;
   /** Prefix under which a dry-run backfill keeps its shadow ledger, rows and CRM view. */
   dryRun(backfillId: string): string;
+  /** The keys of a dry-run backfill's shadow ledger: the same layout under `dryRun(backfillId)`. */
+  shadow(backfillId: string): TenantKeys;
 }
 
 export function keyLayout(prefix: string): KeyLayout {
@@ -73,12 +90,16 @@ function tenantKeys(t: string): TenantKeys {
     ledger: `${t}:ledger`,
     managerPeriod: (managerId, period) => `${t}:mp:${managerId}:${period}`,
     rows: `${t}:rows`,
+    pendingRows: `${t}:pending:rows`,
     crmDeals: `${t}:crm:deals`,
     crmAttainment: `${t}:crm:attainment`,
     crmUsers: `${t}:crm:users`,
     dirtyDeals: `${t}:dirty:deals`,
     dirtyRows: `${t}:dirty:rows`,
     dirtyUsers: `${t}:dirty:users`,
+    writeIntent: `${t}:write:intent`,
+    writeFailures: `${t}:write:failures`,
+    syncLock: `${t}:lock:sync`,
     org: `${t}:org`,
     managersSeen: `${t}:managers:seen`,
     managerHistory: `${t}:managers:history`,
@@ -87,5 +108,6 @@ function tenantKeys(t: string): TenantKeys {
     backfill: (backfillId) => `${t}:backfill:${backfillId}`,
     backfills: `${t}:backfills`,
     dryRun: (backfillId) => `${t}:dry:${backfillId}`,
+    shadow: (backfillId) => tenantKeys(`${t}:dry:${backfillId}`),
   };
 }
