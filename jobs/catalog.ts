@@ -36,9 +36,11 @@ export const jobCatalog = {
   /** One page of a backfill; it enqueues the next page after its checkpoint. */
   backfill: z.object({
     tenant: tenantIdSchema,
-    backfillId: z.string().min(1),
+    backfillId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be 1-64 characters of a-z, 0-9 and -'),
     page: z.string().nullable(),
     pageNumber: z.number().int().min(0),
+    /** The backfill's run (it grows on every resume); a job of an earlier run stops at once. */
+    run: z.number().int().min(0).default(0),
   }),
 } as const;
 

@@ -10,10 +10,16 @@ import { zodIssues } from '../src/domain/snapshot.js';
 import { InputError } from '../src/errors.js';
 import { type JobPayload, jobCatalog, QUEUE_NAMES, type QueueName } from './catalog.js';
 
+/**
+ * The backoff type every job carries: the worker's `backoffStrategy` (jobs/errors.ts) computes it,
+ * exponential with jitter like BullMQ's own, but never sooner than a CRM's Retry-After.
+ */
+export const BACKOFF_TYPE = 'crm';
+
 /** Retries with exponential backoff and jitter, so a CRM outage does not get a thundering herd back. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 8,
-  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  backoff: { type: BACKOFF_TYPE, delay: 1000 },
   removeOnComplete: { count: 1000 },
   removeOnFail: { count: 10_000 },
 };

@@ -155,6 +155,11 @@ export class Backfills {
     return (await runScript(this.redis, COMMIT_PAGE_LUA, [this.keys.backfill(id)], args)) === 1;
   }
 
+  /** A new budget baseline, taken when a backfill resumes (the daily allowance may have been reset). */
+  async setBudget(id: string, budget: BackfillBudget | null): Promise<void> {
+    await this.redis.hset(this.keys.backfill(id), 'budget', budget === null ? '' : JSON.stringify(budget));
+  }
+
   async add(id: string, counters: Partial<BackfillCounters>): Promise<void> {
     const pipe = this.redis.multi();
     for (const name of COUNTERS) {

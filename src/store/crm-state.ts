@@ -61,6 +61,15 @@ export class CrmState {
     return { deals, attainment, users };
   }
 
+  /** The records of a write-back that was cut short (`deal:<id>`, `attainment:<key>`, `user:<id>`). */
+  intent(): Promise<string[]> {
+    return this.redis.hkeys(this.keys.writeIntent);
+  }
+
+  async clearIntent(): Promise<void> {
+    await this.redis.del(this.keys.writeIntent);
+  }
+
   async record(updates: FieldUpdates): Promise<void> {
     const pipe = this.redis.multi();
     const writes =

@@ -71,9 +71,11 @@ export class Rows {
    * Rebuilds these manager-periods from the ledger; returns the keys of the rows that changed
    * (created, updated, or deleted because the pair has neither a quota nor a decision any more).
    */
-  async rebuild(ctx: OrgContext, mps: readonly ManagerPeriod[]): Promise<string[]> {
-    if (mps.length === 0) return [];
-    const rowKeys = mps.map((mp) => attainmentKey(mp.managerId, mp.period));
+  async rebuild(ctx: OrgContext, wanted: readonly ManagerPeriod[]): Promise<string[]> {
+    const unique = new Map(wanted.map((mp) => [attainmentKey(mp.managerId, mp.period), mp]));
+    if (unique.size === 0) return [];
+    const rowKeys = [...unique.keys()];
+    const mps = [...unique.values()];
     // Cleared first: a ledger change that lands while this runs marks the pair again, and the
     // recompute job it enqueues runs after this one, so no change is left unrebuilt.
     await this.redis.srem(this.keys.pendingRows, ...rowKeys);
