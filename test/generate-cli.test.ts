@@ -5,6 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePolicy } from '../src/domain/policy.js';
 import { parseSnapshot } from '../src/domain/snapshot.js';
 
 const CLI = join(import.meta.dirname, '..', 'bin', 'playercoach.js');
@@ -51,6 +52,15 @@ describe('playercoach generate', () => {
     const org = parseSnapshot(JSON.parse(await readFile(out, 'utf8')));
     expect(org.deals.every((d) => d.closeDate <= '2026-05-31')).toBe(true);
     expect(await readdir(dir)).toEqual(['org.json']);
+  });
+
+  it('makes examples/acme-org.json exactly as the README says, and the example policy is valid', async () => {
+    const examples = join(import.meta.dirname, '..', 'examples');
+    const result = await run(['generate', '--deals', '40', '--seed', '7']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(await readFile(join(examples, 'acme-org.json'), 'utf8'));
+    const policy = parsePolicy(JSON.parse(await readFile(join(examples, 'policy.json'), 'utf8')));
+    expect(policy).toMatchObject({ lookbackDays: 60, managerLevels: 2 });
   });
 
   it.each([

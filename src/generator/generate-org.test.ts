@@ -354,4 +354,76 @@ describe('quotas', () => {
     expect(org.quotas.every((q) => leaders.some((u) => u.id === q.managerId))).toBe(true);
     expect(managerOf.size).toBe(org.users.length);
   });
+
+  it("are sized so a manager's attainment lands around 5-30% under the default policy", () => {
+    const attainment = [...approximateAttainment(org)].filter(([key]) => key.startsWith('manager'));
+    const values = attainment.flatMap(([, v]) => (v === null ? [] : [v])).sort((a, b) => a - b);
+    const median = values[Math.floor(values.length / 2)]!;
+    expect(median).toBeGreaterThanOrEqual(0.08);
+    expect(median).toBeLessThanOrEqual(0.22);
+    expect(share(values.filter((v) => v >= 0.05 && v <= 0.3).length, values.length)).toBeGreaterThan(0.75);
+  });
 });
+
+/**
+ * Attainment of each level-1 manager per quarter, by a simplified reading of the default policy
+ * (90-day window, a counting participation with a present external, amount / rate), keyed
+ * `manager <id> <period>`; null where the quota is zero. Close enough to size quotas with; the
+ * engine is the reference.
+ */
+function approximateAttainment(s: Snapshot): Map<string, number | null> {
+  const history = new Map<string, { from: string; managerId: string | null }[]>();
+  for (const h of s.managerHistory) history.set(h.userId, [...(history.get(h.userId) ?? []), h]);
+  const current = new Map(s.users.map((u) => [u.id, u.managerId]));
+  const managerOn = (user: string, date: string) => {
+    const entries = (history.get(user) ?? [])
+      .filter((h) => h.from <= date)
+      .sort((a, b) => a.from.localeCompare(b.from));
+    return entries.length > 0 ? entries[entries.length - 1]!.managerId : (current.get(user) ?? null);
+  };
+  const rateOn = (currency: string, date: string) => {
+    const entries = s.rates
+      .filter((r) => r.currency === currency && r.from <= date)
+      .sort((a, b) => a.from.localeCompare(b.from));
+    return entries.length > 0 ? Number(entries[entries.length - 1]!.rate) : 1;
+  };
+  const period = (date: string) => {
+    const d = DateTime.fromISO(date);
+    const startYear = d.month >= s.fiscalYearStartMonth ? d.year : d.year - 1;
+    const quarter = Math.floor(((d.month - s.fiscalYearStartMonth + 12) % 12) / 3) + 1;
+    return `FY${s.fiscalYearStartMonth === 1 ? startYear : startYear + 1}-Q${quarter}`;
+  };
+  const byDeal = new Map<string, Activity[]>();
+  for (const a of s.activities) for (const d of a.dealIds) byDeal.set(d, [...(byDeal.get(d) ?? []), a]);
+  const credited = new Map<string, number>();
+  for (const deal of s.deals) {
+    const manager = managerOn(deal.ownerId, deal.closeDate);
+    if (!deal.won || manager === null) continue;
+    const involved = (byDeal.get(deal.id) ?? []).some((a) => {
+      const days = daysBetween(localDate(a, s.timezone), deal.closeDate);
+      const buyer = a.participants.some(
+        (p) => p.contactId && p.status !== 'declined' && p.status !== 'noShow',
+      );
+      const me = a.participants.find((p) => p.userId === manager);
+      if (a.canceled || days < 0 || days > 90 || !buyer || !me) return false;
+      return me.role === 'organizer'
+        ? me.status !== 'declined'
+        : me.status === 'accepted' || me.status === 'attended';
+    });
+    const key = `manager ${manager} ${period(deal.closeDate)}`;
+    if (involved)
+      credited.set(
+        key,
+        (credited.get(key) ?? 0) + Number(deal.amount) / rateOn(deal.currency, deal.closeDate),
+      );
+  }
+  const managers = new Set(s.deals.map((d) => current.get(d.ownerId)));
+  return new Map(
+    s.quotas
+      .filter((q) => managers.has(q.managerId))
+      .map((q) => {
+        const key = `manager ${q.managerId} ${q.period}`;
+        return [key, Number(q.amount) === 0 ? null : (credited.get(key) ?? 0) / Number(q.amount)];
+      }),
+  );
+}

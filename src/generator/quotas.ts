@@ -33,8 +33,8 @@ export function buildQuotas(rng: Rng, calendar: Calendar, org: Hierarchy, teamWo
       });
     }
   };
-  for (const m of org.managers) add(m, 1, 3.5);
-  for (const d of org.directors) add(d, 0.15, 0.6);
+  for (const m of org.managers) add(m, 0.7, 2);
+  for (const d of org.directors) add(d, 0.1, 0.4);
   if (missing === 0) quotas.splice(rng.int(0, quotas.length - 1), 1);
   // One quota entered as zero.
   const zero = rng.int(0, quotas.length - 1);

@@ -5,7 +5,6 @@
  * The output parses back to an object equal to the snapshot. The stream is left open (it may be
  * stdout); the caller ends it.
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 
 const CHUNK_CHARS = 1 << 20;
@@ -32,7 +31,7 @@ export async function writeSnapshot(
       if (failure) throw failure;
       const ok = stream.write(chunk);
       chunk = '';
-      if (!ok) await Promise.race([once(stream, 'drain'), once(stream, 'error')]);
+      if (!ok) await drained(stream);
       if (failure) throw failure;
     };
     for (let e = 0; e < entries.length; e++) {
@@ -61,4 +60,19 @@ export async function writeSnapshot(
   } finally {
     stream.off('error', onError);
   }
+}
+
+/** Resolves when the stream drains, fails or closes, leaving no listener behind. */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+    stream.on('close', done);
+  });
 }

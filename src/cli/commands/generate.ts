@@ -50,6 +50,8 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
     problems.push(`--activities-per-deal: must be a number such as 5, not "${flags.activitiesPerDeal}"`);
   }
   if (problems.length > 0) throw new InputError(problems);
+  const progress = flags.out !== undefined && process.stderr.isTTY && deals >= PROGRESS_FROM_DEALS;
+  if (progress) process.stderr.write(`generating ${deals} deals (seed ${seed})...\n`);
   let snapshot: ReturnType<typeof generateOrg>;
   try {
     snapshot = generateOrg({ deals, seed, asOf: flags.asOf, activitiesPerDeal });
@@ -60,21 +62,25 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   }
 
   if (flags.out === undefined) {
-    await writeSnapshot(snapshot, process.stdout);
+    try {
+      await writeSnapshot(snapshot, process.stdout);
+    } catch (err) {
+      // The reader went away (`generate ... | head`): it has what it wanted.
+      if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+    }
     return;
   }
   const target = flags.out;
   const partial = `${target}.${process.pid}.partial`;
-  const bar =
-    process.stderr.isTTY && deals >= PROGRESS_FROM_DEALS
-      ? new cliProgress.SingleBar(
-          {
-            format: `writing ${target} [{bar}] {percentage}% {value}/{total} records`,
-            stream: process.stderr,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
+  const bar = progress
+    ? new cliProgress.SingleBar(
+        {
+          format: `writing ${target} [{bar}] {percentage}% {value}/{total} records`,
+          stream: process.stderr,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
   const stream = createWriteStream(partial);
   try {
     bar?.start(1, 0);
