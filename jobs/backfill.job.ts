@@ -54,6 +54,15 @@ export const backfill: JobHandler<'backfill'> = async (deps, payload, _job, log)
     if (!isMine(s) || s.pageNumber !== payload.pageNumber) return { skipped: s.status };
 
     const usageBefore = await rt.connector.apiUsage();
+    if (s.budget === null && usageBefore !== null) {
+      // The baseline: taken by the first page, and again by the first page after a resume.
+      s.budget = {
+        remainingAtStart: usageBefore.remaining,
+        usedAtStart: usageBefore.used,
+        allowed: Math.floor(usageBefore.remaining * deps.settings.budgetShare),
+      };
+      await store.setBudget(s.id, s.budget);
+    }
     if (s.budget !== null && usageBefore !== null) {
       const used = Math.max(0, usageBefore.used - s.budget.usedAtStart);
       const nextPage = Math.max(1, s.maxPageCalls);

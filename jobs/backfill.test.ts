@@ -180,8 +180,8 @@ describe('backfill', () => {
       to: '2026-06-30',
       pageSize: 1,
     });
-    expect(started.budget).toEqual({ remainingAtStart: 40, usedAtStart: 0, allowed: 10 });
     const paused = await waitDone(started.id);
+    expect(paused.budget).toEqual({ remainingAtStart: 40, usedAtStart: 0, allowed: 10 });
 
     expect(paused.status).toBe('paused');
     expect(paused.reason).toMatch(/^API budget: \d+ calls used since the start/);

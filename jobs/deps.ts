@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { CrmConnector } from '../connectors/types.js';
+import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
 import type { KeyLayout } from '../src/store/keys.js';
 import type { Tenant, TenantCredentials } from '../src/tenants/tenant.js';
@@ -51,6 +52,19 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
   writeBackDelayMs: 250,
   pageSize: 2000,
 };
+
+/** The pipeline's settings from the parsed environment. */
+export function pipelineSettings(config: Config): PipelineSettings {
+  return {
+    ...DEFAULT_SETTINGS,
+    budgetShare: config.BACKFILL_BUDGET_SHARE,
+    reconcileEveryMs: config.RECONCILE_EVERY_MS,
+    reconcileLookbackMs: config.RECONCILE_LOOKBACK_MS,
+    orgCacheTtlMs: config.ORG_CACHE_TTL_MS,
+    lockTtlMs: config.JOB_LOCK_MS,
+    writeBackDelayMs: config.WRITE_BACK_DELAY_MS,
+  };
+}
 
 export interface PipelineDeps {
   redis: Redis;

@@ -64,6 +64,19 @@ export const configSchema = z.object({
     .int()
     .min(0)
     .default(60 * 60_000),
+  /**
+   * Lifetime of a job's lock and of a tenant's lock while not renewed: the work of a worker that
+   * died (SIGKILL, a lost machine) is taken up elsewhere after this long.
+   */
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Write-backs wait this long after being asked for, so a burst of changes goes out in one batch. */
+  WRITE_BACK_DELAY_MS: z.coerce.number().int().min(0).default(250),
+  /** How long a pulled org (users, quotas, rates) is used before the worker pulls it again. */
+  ORG_CACHE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

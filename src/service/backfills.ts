@@ -6,12 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { CrmConnector } from '../../connectors/types.js';
 import type { PipelineDeps } from '../../jobs/deps.js';
 import { enqueueBackfillPage } from '../../jobs/enqueue.js';
 import { isoDate, zodIssues } from '../domain/snapshot.js';
 import { InputError, PlayercoachError } from '../errors.js';
-import { type BackfillBudget, type BackfillState, Backfills } from '../store/backfills.js';
+import { type BackfillState, Backfills } from '../store/backfills.js';
 
 export type ServiceDeps = Pick<
   PipelineDeps,
@@ -44,16 +43,6 @@ function storeOf(deps: ServiceDeps, tenantId: string): Backfills {
   return new Backfills(deps.redis, deps.keys.tenant(tenantId));
 }
 
-async function budgetOf(deps: ServiceDeps, connector: CrmConnector): Promise<BackfillBudget | null> {
-  const usage = await connector.apiUsage();
-  if (usage === null) return null;
-  return {
-    remainingAtStart: usage.remaining,
-    usedAtStart: usage.used,
-    allowed: Math.floor(usage.remaining * deps.settings.budgetShare),
-  };
-}
-
 export async function startBackfill(
   deps: ServiceDeps,
   tenantId: string,
@@ -62,7 +51,6 @@ export async function startBackfill(
   const parsed = backfillRequestSchema.safeParse(input ?? {});
   if (!parsed.success) throw new InputError(zodIssues(input, parsed.error).map((m) => `backfill ${m}`));
   const tenant = await tenantOf(deps, tenantId);
-  const budget = await budgetOf(deps, deps.connectors(tenant));
   const now = DateTime.fromMillis(deps.now(), { zone: 'utc' });
   const id = `bf-${now.toFormat('yyyyLLddHHmmss')}-${randomBytes(3).toString('hex')}`;
   const state = await storeOf(deps, tenant.id).create(
@@ -73,7 +61,8 @@ export async function startBackfill(
       dryRun: parsed.data.dryRun,
       pageSize: parsed.data.pageSize ?? deps.settings.pageSize,
     },
-    budget,
+    // The first page takes the API budget baseline from the CRM.
+    null,
     now.toISO()!,
   );
   await enqueueBackfillPage(deps, { tenant: tenant.id, backfillId: id, run: 0, pageNumber: 0, page: null });
@@ -139,8 +128,8 @@ export async function resumeBackfill(
     );
   }
   const store = storeOf(deps, tenantId);
-  const tenant = await tenantOf(deps, tenantId);
-  await store.setBudget(backfillId, await budgetOf(deps, deps.connectors(tenant)));
+  // The next page takes a new baseline.
+  await store.setBudget(backfillId, null);
   const now = new Date(deps.now()).toISOString();
   const after = await store.transition(backfillId, 'paused', 'running', '', now);
   if (after !== 'running') throw new PlayercoachError('CONFLICT', `backfill ${backfillId} is ${after}`);
