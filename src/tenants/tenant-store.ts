@@ -15,9 +15,9 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { SecretBox } from '../crypto.js';
 import { type Policy, parsePolicy } from '../domain/policy.js';
-import { zodIssues } from '../domain/snapshot.js';
-import { InputError, PlayercoachError } from '../errors.js';
+import { PlayercoachError } from '../errors.js';
 import type { KeyLayout } from '../store/keys.js';
+import { parseInput } from '../validate.js';
 import { toSalesforceId18 } from './salesforce-org-id.js';
 import {
   credentialsSchema,
@@ -49,17 +49,18 @@ export const newTenantSchema = z
     managerMapping: managerMappingSchema.optional(),
     settings: tenantSettingsSchema.optional(),
   })
-  .superRefine((t, ctx) => {
-    if (t.kind === 'salesforce' && !t.salesforce) {
-      ctx.addIssue({ code: 'custom', path: ['salesforce'], message: 'is required for a salesforce tenant' });
-    }
-    if (t.kind === 'hubspot' && !t.hubspot) {
-      ctx.addIssue({ code: 'custom', path: ['hubspot'], message: 'is required for a hubspot tenant' });
-    }
-    const other = t.kind === 'salesforce' ? 'hubspot' : 'salesforce';
-    if (t[other])
-      ctx.addIssue({ code: 'custom', path: [other], message: `must be absent for a ${t.kind} tenant` });
-  });
+  .superRefine(
+    (t, ctx) => {
+      if (t.kind !== 'salesforce' && t.kind !== 'hubspot') return;
+      const other = t.kind === 'salesforce' ? 'hubspot' : 'salesforce';
+      if (!t[t.kind])
+        ctx.addIssue({ code: 'custom', path: [t.kind], message: `is required for a ${t.kind} tenant` });
+      if (t[other])
+        ctx.addIssue({ code: 'custom', path: [other], message: `must be absent for a ${t.kind} tenant` });
+    },
+    // Also when other fields are bad, so one answer names every problem.
+    { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+  );
 
 export type NewTenant = z.input<typeof newTenantSchema>;
 
@@ -112,12 +113,6 @@ redis.call('HSET', KEYS[1], unpack(ARGV)) return 1`;
 const HSET_IF_ABSENT = `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV)) return 1`;
 const DEL_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-
-function parseInput<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new InputError(zodIssues(raw, parsed.error).map((m) => `${what} ${m}`));
-  return parsed.data;
-}
 
 export function createTenantStore(deps: {
   redis: Redis;
