@@ -51,13 +51,15 @@ export function toErrorBody(err: FastifyError | Error, redis: Redis): ErrorBody 
 export function errorHandler(redis: Redis) {
   return (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     const body = toErrorBody(err, redis);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      request.log.warn({ error: { type: err.name, message: err.message } }, 'storage unavailable');
+      reply.header('retry-after', '5');
+    } else if (body.statusCode >= 500) {
       // Name, message and stack only: ioredis errors carry the command and its arguments.
       request.log.error(
-        { err: { type: err.name, message: err.message, stack: err.stack }, statusCode: body.statusCode },
+        { error: { type: err.name, message: err.message, stack: err.stack } },
         'request failed',
       );
-      if (body.statusCode === 503) reply.header('retry-after', '5');
     }
     return reply.code(body.statusCode).type('application/json').send(body);
   };

@@ -6,16 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { Redis } from 'ioredis';
-import { createQueues } from '../../jobs/queues.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { createSecretBox } from '../../src/crypto.js';
 import { type AppDeps, buildApp } from '../../src/http/app.js';
+import { createAppDeps } from '../../src/http/deps.js';
 import { createLogger } from '../../src/logger.js';
-import { createMetrics } from '../../src/metrics.js';
-import { createRedis, redisReady } from '../../src/redis.js';
-import { keyLayout } from '../../src/store/keys.js';
-import { createTenantStore } from '../../src/tenants/tenant-store.js';
+import { redisReady } from '../../src/redis.js';
 import { cleanPrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
 export interface TestApp {
@@ -59,23 +54,13 @@ export async function buildTestApp(
     },
   });
   const logger = createLogger({ level: config.LOG_LEVEL, destination });
-  const redis: Redis = createRedis(config.REDIS_URL, 'server');
-  await redisReady(redis);
-  const keys = keyLayout(config.KEY_PREFIX);
-  const queues = createQueues(redis, keys.queuePrefix);
   const clock = { now: Date.parse('2026-03-16T12:00:00Z') };
-  const now = () => clock.now;
   const deps: AppDeps = {
-    config,
-    redis,
-    keys,
-    queues,
-    tenants: createTenantStore({ redis, keys, box: createSecretBox(config.ENCRYPTION_KEY), now }),
-    logger,
-    metrics: createMetrics({ queues, processMetrics: false }),
-    now,
+    ...createAppDeps(config, { logger, now: () => clock.now, processMetrics: false }),
     ...extra,
   };
+  const { redis, queues } = deps;
+  await redisReady(redis);
   const app = await buildApp(deps);
   await app.ready();
   return {

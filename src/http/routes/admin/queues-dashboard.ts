@@ -24,7 +24,7 @@ export const queuesDashboard: FastifyPluginAsync<AppDeps> = async (app, deps) =>
   serverAdapter.setErrorHandler((err) => {
     const body = toErrorBody(err, deps.redis);
     if (body.statusCode >= 500)
-      deps.logger.error({ err: { type: err.name, message: err.message } }, 'dashboard failed');
+      deps.logger.error({ error: { type: err.name, message: err.message } }, 'dashboard failed');
     return { status: body.statusCode as 500, body };
   });
   await app.register(serverAdapter.registerPlugin(), { prefix: '/queues' });
