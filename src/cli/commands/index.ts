@@ -1,5 +1,6 @@
 /** Every CLI command module, in the order `--help` lists them. */
 import type { CommandModule } from '../program.js';
 import * as generate from './generate.js';
+import { serveCommand } from './serve.js';
 
-export const commandModules: CommandModule[] = [generate];
+export const commandModules: CommandModule[] = [generate, serveCommand];
