@@ -21,7 +21,7 @@ import { PlayercoachError } from '../src/errors.js';
 import type { BackfillState } from '../src/store/backfills.js';
 import { CrmState } from '../src/store/crm-state.js';
 import { Ledger } from '../src/store/ledger.js';
-import { deleteMatching } from '../src/store/redis.js';
+import { deleteMatching } from '../src/store/redis-helpers.js';
 import { applyBatch } from './apply-batch.js';
 import { dryRunDiff } from './backfill-diff.js';
 import type { PipelineDeps } from './deps.js';

@@ -7,9 +7,9 @@ import { evaluateAll } from '../src/domain/engine.js';
 import { prepareOrg } from '../src/domain/org-context.js';
 import { buildWriteBackPlan } from '../src/domain/write-back-plan.js';
 import { backfillProgress, pauseBackfill, resumeBackfill, startBackfill } from '../src/service/backfills.js';
-import { MemoryCrm } from '../test/helpers/memory-crm.js';
-import { type TestPipeline, testPipeline } from '../test/helpers/pipeline.js';
-import { deal, meeting, POLICY, smallOrg } from '../test/helpers/small-org.js';
+import { MemoryCrm } from '../test/support/memory-crm.js';
+import { type TestPipeline, testPipeline } from '../test/support/pipeline.js';
+import { deal, meeting, POLICY, smallOrg } from '../test/support/small-org.js';
 
 const OWNERS = ['R1', 'R2', 'R3'];
 const DATES = ['2026-01-20', '2026-02-14', '2026-03-03', '2026-04-11', '2026-05-30'];

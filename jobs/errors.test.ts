@@ -5,9 +5,9 @@ import { QueueEvents, Worker } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PlayercoachError } from '../src/errors.js';
 import { LockBusyError } from '../src/store/tenant-lock.js';
-import { MemoryCrm } from '../test/helpers/memory-crm.js';
-import { type TestPipeline, testPipeline } from '../test/helpers/pipeline.js';
-import { smallOrg } from '../test/helpers/small-org.js';
+import { MemoryCrm } from '../test/support/memory-crm.js';
+import { type TestPipeline, testPipeline } from '../test/support/pipeline.js';
+import { smallOrg } from '../test/support/small-org.js';
 import { backoffStrategy } from './errors.js';
 import { makeProcessor } from './processor.js';
 

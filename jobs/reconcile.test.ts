@@ -3,9 +3,9 @@
 // job scheduler.
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconcileSchedulerId, scheduleReconcile, unscheduleReconcile } from '../src/service/reconcile.js';
-import { MemoryCrm } from '../test/helpers/memory-crm.js';
-import { type TestPipeline, testPipeline } from '../test/helpers/pipeline.js';
-import { deal, meeting, smallOrg } from '../test/helpers/small-org.js';
+import { MemoryCrm } from '../test/support/memory-crm.js';
+import { type TestPipeline, testPipeline } from '../test/support/pipeline.js';
+import { deal, meeting, smallOrg } from '../test/support/small-org.js';
 
 describe('reconcile', () => {
   let p: TestPipeline | undefined;

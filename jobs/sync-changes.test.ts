@@ -4,9 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChangeEvent, CrmConnector } from '../connectors/types.js';
 import { explainDeal } from '../src/service/attainment.js';
-import { MemoryCrm } from '../test/helpers/memory-crm.js';
-import { completedJobs, type TestPipeline, testPipeline } from '../test/helpers/pipeline.js';
-import { deal, meeting, smallOrg } from '../test/helpers/small-org.js';
+import { MemoryCrm } from '../test/support/memory-crm.js';
+import { completedJobs, type TestPipeline, testPipeline } from '../test/support/pipeline.js';
+import { deal, meeting, smallOrg } from '../test/support/small-org.js';
 
 const dealChange = (id: string): ChangeEvent => ({ objectType: 'deal', id, occurredAt: null });
 

@@ -26,7 +26,7 @@ import {
   type WriteBackPlan,
 } from '../src/domain/write-back.js';
 import { buildWriteBackPlan } from '../src/domain/write-back-plan.js';
-import { runScript } from '../src/store/redis.js';
+import { runScript } from '../src/store/redis-helpers.js';
 import { parseRowKey } from '../src/store/rows.js';
 import type { PipelineDeps } from './deps.js';
 import type { TenantRuntime } from './tenant-runtime.js';

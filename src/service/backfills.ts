@@ -1,7 +1,8 @@
 /**
  * Backfill control, shared by the admin API and the CLI: start (a date range, optionally a dry
- * run), pause, resume, progress. Starting takes the API budget baseline from the connector and
- * enqueues the first page; the pages chain from there (jobs/backfill.job.ts).
+ * run), pause, resume, progress. Starting needs no CRM call: it records the backfill and
+ * enqueues the first page, which takes the API budget baseline; the pages chain from there
+ * (jobs/backfill.job.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -12,10 +13,8 @@ import { isoDate, zodIssues } from '../domain/snapshot.js';
 import { InputError, PlayercoachError } from '../errors.js';
 import { type BackfillState, Backfills } from '../store/backfills.js';
 
-export type ServiceDeps = Pick<
-  PipelineDeps,
-  'redis' | 'keys' | 'queues' | 'tenants' | 'connectors' | 'now' | 'settings'
->;
+/** No CRM access: the HTTP side starts and steers backfills; only the worker talks to the CRM. */
+export type ServiceDeps = Pick<PipelineDeps, 'redis' | 'keys' | 'queues' | 'tenants' | 'now' | 'settings'>;
 
 export const backfillRequestSchema = z
   .strictObject({

@@ -1,16 +1,16 @@
 // Protects backfill checkpoints: a page commits once (a page run twice counts once and never moves
 // the checkpoint back), and pause/resume move only from the state they expect.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestRedis, testRedis } from '../../test/helpers/redis.js';
+import { type RedisFixture, redisFixture } from '../../test/support/redis.js';
 import { Backfills } from './backfills.js';
 
 const NOW = '2026-03-01T00:00:00.000Z';
 
 describe('Backfills', () => {
-  let t: TestRedis;
+  let t: RedisFixture;
   let backfills: Backfills;
   beforeEach(async () => {
-    t = testRedis('backfills');
+    t = redisFixture('backfills');
     backfills = new Backfills(t.redis, t.keys.tenant('acme'));
     await backfills.create(
       { id: 'b1', from: '2026-01-01', to: '2026-03-31', dryRun: false, pageSize: 10 },

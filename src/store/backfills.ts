@@ -8,7 +8,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { TenantKeys } from './keys.js';
-import { runScript } from './redis.js';
+import { runScript } from './redis-helpers.js';
 
 export const BACKFILL_STATES = ['running', 'paused', 'completed', 'failed'] as const;
 export type BackfillStatus = (typeof BACKFILL_STATES)[number];

@@ -3,8 +3,8 @@
 // ledger and rows equal a full recompute of the same org from scratch.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testRedis } from '../../test/helpers/redis.js';
-import { deal, meeting, POLICY, QUOTAS, smallOrg } from '../../test/helpers/small-org.js';
+import { redisFixture } from '../../test/support/redis.js';
+import { deal, meeting, POLICY, QUOTAS, smallOrg } from '../../test/support/small-org.js';
 import { attainmentRows, touchedManagerPeriods } from '../domain/attainment.js';
 import { evaluateAll } from '../domain/engine.js';
 import { evaluateDeal } from '../domain/evaluate-deal.js';
@@ -58,7 +58,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 );
 
 describe('ledger: incremental equals full recompute', () => {
-  const t = testRedis('ledger-prop');
+  const t = redisFixture('ledger-prop');
   afterAll(() => t.cleanup());
   let run = 0;
 

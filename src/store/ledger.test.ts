@@ -1,8 +1,8 @@
 // Protects the ledger: a changed deal moves between exactly the manager-period sets of its old and
 // new evaluation, marks its rows and itself, and applying the same evaluation again changes nothing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestRedis, testRedis } from '../../test/helpers/redis.js';
-import { deal, meeting, POLICY, smallOrg } from '../../test/helpers/small-org.js';
+import { type RedisFixture, redisFixture } from '../../test/support/redis.js';
+import { deal, meeting, POLICY, smallOrg } from '../../test/support/small-org.js';
 import { touchedManagerPeriods } from '../domain/attainment.js';
 import { evaluateDeal } from '../domain/evaluate-deal.js';
 import { prepareOrg } from '../domain/org-context.js';
@@ -12,12 +12,12 @@ import { Ledger } from './ledger.js';
 const ctx = prepareOrg(smallOrg(), POLICY);
 
 describe('Ledger', () => {
-  let t: TestRedis;
+  let t: RedisFixture;
   let keys: TenantKeys;
   let ledger: Ledger;
 
   beforeEach(() => {
-    t = testRedis('ledger');
+    t = redisFixture('ledger');
     keys = t.keys.tenant('acme');
     ledger = new Ledger(t.redis, keys);
   });

@@ -19,7 +19,7 @@ import type { DealEvaluation } from '../domain/results.js';
 import { attainmentKey } from '../domain/write-back.js';
 import { PlayercoachError } from '../errors.js';
 import type { TenantKeys } from './keys.js';
-import { runScript } from './redis.js';
+import { runScript } from './redis-helpers.js';
 
 /** Deals per script call: keeps each call short so Redis serves others in between. */
 const CHUNK = 500;

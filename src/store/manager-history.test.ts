@@ -1,7 +1,7 @@
 // Protects the manager history the service keeps: a change is recorded the day it is seen, the
 // manager before it is kept for older deals, and an admin's entry for a day wins over an observation.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestRedis, testRedis } from '../../test/helpers/redis.js';
+import { type RedisFixture, redisFixture } from '../../test/support/redis.js';
 import type { User } from '../domain/snapshot.js';
 import { BEGINNING, ManagerHistory } from './manager-history.js';
 
@@ -14,10 +14,10 @@ const user = (id: string, managerId: string | null): User => ({
 });
 
 describe('ManagerHistory', () => {
-  let t: TestRedis;
+  let t: RedisFixture;
   let history: ManagerHistory;
   beforeEach(() => {
-    t = testRedis('history');
+    t = redisFixture('history');
     history = new ManagerHistory(t.redis, t.keys.tenant('acme'));
   });
   afterEach(() => t.cleanup());

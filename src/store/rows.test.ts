@@ -1,8 +1,8 @@
 // Protects the incremental rows: a rebuilt manager-period equals the engine's row for it, an empty
 // one is deleted, and only rows that really changed are marked for the write-back.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestRedis, testRedis } from '../../test/helpers/redis.js';
-import { deal, meeting, POLICY, QUOTAS, smallOrg } from '../../test/helpers/small-org.js';
+import { type RedisFixture, redisFixture } from '../../test/support/redis.js';
+import { deal, meeting, POLICY, QUOTAS, smallOrg } from '../../test/support/small-org.js';
 import { attainmentRows } from '../domain/attainment.js';
 import { evaluateDeal } from '../domain/evaluate-deal.js';
 import { prepareOrg } from '../domain/org-context.js';
@@ -13,13 +13,13 @@ import { quotaChanges, Rows } from './rows.js';
 const ctx = prepareOrg(smallOrg(), POLICY);
 
 describe('Rows', () => {
-  let t: TestRedis;
+  let t: RedisFixture;
   let keys: TenantKeys;
   let ledger: Ledger;
   let rows: Rows;
 
   beforeEach(() => {
-    t = testRedis('rows');
+    t = redisFixture('rows');
     keys = t.keys.tenant('acme');
     ledger = new Ledger(t.redis, keys);
     rows = new Rows(t.redis, keys);

@@ -1,12 +1,12 @@
 // Protects the per-tenant lock: one holder at a time per tenant, released after use, other tenants free.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestRedis, testRedis } from '../../test/helpers/redis.js';
+import { type RedisFixture, redisFixture } from '../../test/support/redis.js';
 import { LockBusyError, withTenantLock } from './tenant-lock.js';
 
 describe('withTenantLock', () => {
-  let t: TestRedis;
+  let t: RedisFixture;
   beforeEach(() => {
-    t = testRedis('lock');
+    t = redisFixture('lock');
   });
   afterEach(() => t.cleanup());
 

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { keyLayout } from '../../src/store/keys.js';
+import { type KeyLayout, keyLayout } from '../../src/store/keys.js';
 
 export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -34,4 +34,27 @@ export async function keysUnder(redis: Redis, pattern: string): Promise<string[]
     cursor = next;
   } while (cursor !== '0');
   return out.sort();
+}
+
+export interface RedisFixture {
+  redis: Redis;
+  prefix: string;
+  keys: KeyLayout;
+  /** Deletes every key of this fixture, queues included, and closes the connection. */
+  cleanup(): Promise<void>;
+}
+
+/** A connection, a private prefix and its key layout, for store and job tests. */
+export function redisFixture(name: string, url = TEST_REDIS_URL): RedisFixture {
+  const redis = new Redis(url, { maxRetriesPerRequest: null });
+  const prefix = uniquePrefix(name);
+  return {
+    redis,
+    prefix,
+    keys: keyLayout(prefix),
+    async cleanup() {
+      await cleanPrefix(redis, prefix);
+      await redis.quit();
+    },
+  };
 }

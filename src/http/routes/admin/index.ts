@@ -8,6 +8,7 @@ import { InputError } from '../../../errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireAdminToken } from './auth.js';
 import { managerHistoryRoutes } from './manager-history.js';
+import { pipelineRoutes } from './pipeline.js';
 import { DASHBOARD_PATH, queuesDashboard } from './queues-dashboard.js';
 import { tenantSettingsRoutes } from './tenant-settings.js';
 import { tenantRoutes } from './tenants.js';
@@ -29,4 +30,6 @@ export const adminPlugin: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     });
     for (const routes of ADMIN_ROUTES) await json.register(routes, deps);
   });
+  // Backfill control and read-outs; pause and resume are POSTs without a body.
+  await app.register(pipelineRoutes, deps);
 };

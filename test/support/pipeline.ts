@@ -12,7 +12,7 @@ import { DEFAULT_POLICY, type Policy } from '../../src/domain/policy.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import type { Tenant } from '../../src/tenants/tenant.js';
 import { type RunningWorker, startWorker } from '../../src/worker.js';
-import { type TestRedis, testRedis } from './redis.js';
+import { type RedisFixture, redisFixture } from './redis.js';
 
 export function tenantFixture(id = 'acme', policy: Policy = DEFAULT_POLICY): Tenant {
   return {
@@ -35,7 +35,7 @@ export function tenantFixture(id = 'acme', policy: Policy = DEFAULT_POLICY): Ten
 }
 
 export interface TestPipeline {
-  t: TestRedis;
+  t: RedisFixture;
   deps: PipelineDeps;
   worker: RunningWorker | null;
   workers: RunningWorker[];
@@ -55,7 +55,7 @@ export function testPipeline(options: {
   logger?: Logger;
   start?: boolean;
 }): TestPipeline {
-  const t = testRedis(options.label);
+  const t = redisFixture(options.label);
   const tenants = new Map((options.tenants ?? [tenantFixture()]).map((x) => [x.id, x]));
   const queues = createQueues(t.redis, t.keys.queuePrefix);
   const deps: PipelineDeps = {

@@ -1,32 +1,16 @@
-/**
- * Redis connections. `maxRetriesPerRequest: null` makes a command wait for the connection to come
- * back instead of failing after a few retries, which BullMQ requires of a worker's connection and
- * which lets a worker ride out a Redis restart by itself; ioredis reconnects with a capped backoff.
- */
+/** Redis helpers the stores share: Lua scripts by SHA-1, and deleting by pattern. */
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
-export function connectRedis(url: string, options: { name?: string } = {}): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: null,
-    connectionName: options.name,
-    // Reconnect fast at first, then at most every 2 s, for as long as it takes.
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
-  });
-}
-
-/** Deletes every key matching `pattern` (SCAN, never KEYS); for shadow ledgers and test cleanup. */
+/** Deletes every key matching `pattern` (SCAN, never KEYS); for a dry run's shadow ledger. */
 export async function deleteMatching(redis: Redis, pattern: string): Promise<number> {
   let cursor = '0';
   let deleted = 0;
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
-    // UNLINK key by key: on a cluster the keys of one SCAN page need not share a slot.
     if (keys.length > 0) {
-      const pipe = redis.pipeline();
-      for (const k of keys) pipe.unlink(k);
-      await pipe.exec();
+      await redis.unlink(...keys);
       deleted += keys.length;
     }
   } while (cursor !== '0');
