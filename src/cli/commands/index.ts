@@ -1,4 +1,6 @@
 /** Every CLI command module, in the order `--help` lists them. */
-import type { CommandModule } from '../program.js';
 
-export const commandModules: CommandModule[] = [];
+import type { CommandModule } from '../program.js';
+import * as compute from './compute.js';
+
+export const commandModules: CommandModule[] = [compute];
