@@ -3,63 +3,37 @@
  * and attainment (DESIGN.md "Crediting rules"). No I/O, no clock, no randomness: the same input
  * gives the same output, byte for byte. The snapshot is assumed valid (parseSnapshot checks it).
  */
+import { ActivityIndex } from './activity-index.js';
 import { attainmentRows } from './attainment.js';
 import { compareText } from './compare.js';
-import { evaluateDeal } from './evaluate-deal.js';
+import { evaluate } from './evaluate-deal.js';
 import { type OrgContext, prepareOrg } from './org-context.js';
 import type { Policy } from './policy.js';
 import type { ComputeResult, DealEvaluation, Decision } from './results.js';
-import type { Activity, Deal, Snapshot } from './snapshot.js';
+import type { Activity, Snapshot } from './snapshot.js';
 
-/**
- * The candidate activities of every deal: those linked to it, plus (when the policy includes
- * account activities) those linked to its account and to no deal. A deal id that names no deal
- * is ignored, so an activity whose deal ids all name no deal counts as linked to no deal.
- */
-export class ActivityIndex {
-  private readonly byDeal = new Map<string, Activity[]>();
-  private readonly byAccount = new Map<string, Activity[]>();
-
-  constructor(deals: readonly Deal[], activities: readonly Activity[], includeAccountActivities: boolean) {
-    const dealIds = new Set<string>();
-    for (const d of deals) dealIds.add(d.id);
-    for (const a of activities) {
-      let linked = false;
-      for (const id of a.dealIds) {
-        if (!dealIds.has(id)) continue;
-        linked = true;
-        const list = this.byDeal.get(id);
-        if (list === undefined) this.byDeal.set(id, [a]);
-        // An activity listing the same deal twice is listed under it once.
-        else if (list[list.length - 1] !== a) list.push(a);
-      }
-      if (!linked && includeAccountActivities && a.accountId !== null) {
-        const list = this.byAccount.get(a.accountId);
-        if (list === undefined) this.byAccount.set(a.accountId, [a]);
-        else list.push(a);
-      }
-    }
-  }
-
-  candidatesOf(deal: Deal): readonly Activity[] {
-    const own = this.byDeal.get(deal.id) ?? NONE;
-    const account = deal.accountId === null ? undefined : this.byAccount.get(deal.accountId);
-    return account === undefined ? own : own.concat(account);
-  }
+export interface EvaluateAllOptions {
+  /**
+   * Fill each evaluation's `fields` (what is written on the deal in a CRM). Default true; a
+   * full compute leaves them out, since they are not part of its output.
+   */
+  fields?: boolean;
 }
-
-const NONE: readonly Activity[] = Object.freeze([]);
 
 /** Evaluates every deal of the snapshot; the evaluations are in the order of `snapshot.deals`. */
 export function evaluateAll(
   ctx: OrgContext,
   snapshot: Pick<Snapshot, 'deals' | 'activities'>,
+  options: EvaluateAllOptions = {},
 ): DealEvaluation[] {
-  const index = new ActivityIndex(snapshot.deals, snapshot.activities, ctx.policy.includeAccountActivities);
-  const out: DealEvaluation[] = new Array(snapshot.deals.length);
-  for (let i = 0; i < snapshot.deals.length; i++) {
-    const deal = snapshot.deals[i]!;
-    out[i] = evaluateDeal(ctx, deal, index.candidatesOf(deal));
+  const { deals } = snapshot;
+  const index = new ActivityIndex(deals, snapshot.activities, ctx.policy.includeAccountActivities);
+  const how = { withFields: options.fields ?? true, linked: true };
+  const candidates: Activity[] = [];
+  const out: DealEvaluation[] = new Array(deals.length);
+  for (let d = 0; d < deals.length; d++) {
+    const deal = deals[d]!;
+    out[d] = evaluate(ctx, deal, index.candidatesOf(d, deal, candidates), how);
   }
   return out;
 }
@@ -75,6 +49,6 @@ export function sortedDecisions(evaluations: readonly DealEvaluation[]): Decisio
 
 export function compute(snapshot: Snapshot, policy: Policy): ComputeResult {
   const ctx = prepareOrg(snapshot, policy);
-  const evaluations = evaluateAll(ctx, snapshot);
+  const evaluations = evaluateAll(ctx, snapshot, { fields: false });
   return { decisions: sortedDecisions(evaluations), attainment: attainmentRows(ctx, evaluations) };
 }

@@ -3,8 +3,9 @@
  * which managers are evaluated at which level, which candidate activities count, who
  * participated in enough of them, and what each credited manager gets.
  *
- * This is the hot path of a million-deal recompute, so it avoids per-activity objects and
- * closures, reads dates through the context's caches and touches decimal.js only for money.
+ * This is the hot path of a million-deal recompute: it allocates nothing per activity (the
+ * counting activities go into scratch arrays reused from deal to deal), reads dates through the
+ * context's caches and touches decimal.js only for money.
  */
 import { InputError } from '../errors.js';
 import { activityDate } from './activity-dates.js';
@@ -22,6 +23,7 @@ import {
 } from './reasons.js';
 import type { DealEvaluation, Decision } from './results.js';
 import type { Activity, Deal } from './snapshot.js';
+import type { DealFields } from './write-back.js';
 
 interface Portion extends PortionShare {
   /** round2(amount x percent / 100 / rate): this portion in the corporate currency. */
@@ -35,10 +37,13 @@ interface Evaluated {
   portions: Portion[];
 }
 
-interface Counting {
-  activity: Activity;
-  date: string;
-}
+/**
+ * The counting activities of the deal being evaluated and their dates, sorted by id. Reused from
+ * deal to deal (evaluation is synchronous), so a million deals do not allocate five million
+ * little records; nothing here outlives one call.
+ */
+const counting: Activity[] = [];
+const countingDates: string[] = [];
 
 /**
  * `candidates` are the activities linked to the deal, plus, when the policy includes account
@@ -47,6 +52,32 @@ interface Counting {
  * deal nor, where allowed, to its account is ignored.
  */
 export function evaluateDeal(ctx: OrgContext, deal: Deal, candidates: readonly Activity[]): DealEvaluation {
+  return evaluate(ctx, deal, candidates, { withFields: true, linked: false });
+}
+
+export interface EvaluateOptions {
+  /**
+   * Fill `fields`. The fields written on a deal in a CRM are not part of `compute`'s output, so
+   * a full recompute of a million deals skips them and the strings they hold.
+   */
+  withFields: boolean;
+  /** The caller guarantees every candidate is linked to the deal or its account (ActivityIndex). */
+  linked: boolean;
+}
+
+export const SKIPPED_FIELDS: DealFields = Object.freeze({
+  involved: false,
+  creditedManagerId: null,
+  credit: '0.00',
+  reason: '',
+});
+
+export function evaluate(
+  ctx: OrgContext,
+  deal: Deal,
+  candidates: readonly Activity[],
+  { withFields, linked }: EvaluateOptions,
+): DealEvaluation {
   const day = ctx.closeDay(deal.closeDate);
   if (!deal.won) {
     return {
@@ -56,7 +87,7 @@ export function evaluateDeal(ctx: OrgContext, deal: Deal, candidates: readonly A
       amount: '0.00',
       teamManagerId: null,
       decisions: [],
-      fields: { ...NOT_WON_FIELDS },
+      fields: withFields ? { ...NOT_WON_FIELDS } : SKIPPED_FIELDS,
     };
   }
   const rate = ctx.rates.rateOn(deal.currency, deal.closeDate);
@@ -76,7 +107,7 @@ export function evaluateDeal(ctx: OrgContext, deal: Deal, candidates: readonly A
     : [{ userId: deal.ownerId, percent: null, corporate: amount }];
 
   const evaluated = evaluatedManagers(ctx, portions, deal.closeDate);
-  const counting = countingActivities(ctx, deal, day, candidates);
+  collectCounting(ctx, deal, day, candidates, linked);
   const decisions: Decision[] = [];
   if (evaluated.length === 0) {
     decisions.push({
@@ -95,10 +126,14 @@ export function evaluateDeal(ctx: OrgContext, deal: Deal, candidates: readonly A
       ),
     });
   }
-  for (const e of evaluated) decisions.push(decide(ctx, deal, day, e, counting, useSplits));
+  for (const e of evaluated) decisions.push(decide(ctx, deal, day, e, useSplits));
 
-  const portionsByDecision = new Map<Decision, Portion[]>();
-  for (let i = 0; i < evaluated.length; i++) portionsByDecision.set(decisions[i]!, evaluated[i]!.portions);
+  let fields = SKIPPED_FIELDS;
+  if (withFields) {
+    const portionsByDecision = new Map<Decision, Portion[]>();
+    for (let i = 0; i < evaluated.length; i++) portionsByDecision.set(decisions[i]!, evaluated[i]!.portions);
+    fields = dealFields(ctx, deal, decisions, (d) => portionsByDecision.get(d) ?? []);
+  }
   return {
     dealId: deal.id,
     won: true,
@@ -106,7 +141,7 @@ export function evaluateDeal(ctx: OrgContext, deal: Deal, candidates: readonly A
     amount,
     teamManagerId: ctx.managers.managerOn(deal.ownerId, deal.closeDate),
     decisions,
-    fields: dealFields(ctx, deal, decisions, (d) => portionsByDecision.get(d) ?? []),
+    fields,
   };
 }
 
@@ -127,8 +162,9 @@ function evaluatedManagers(ctx: OrgContext, portions: readonly Portion[], closeD
       if (m2 !== null) addPortion(level2, m2, 2, p);
     }
   }
-  const out = level1.sort(byManagerId);
-  for (const e of level2.sort(byManagerId)) {
+  const out = level1.length > 1 ? level1.sort(byManagerId) : level1;
+  if (level2.length > 1) level2.sort(byManagerId);
+  for (const e of level2) {
     if (!level1.some((l) => l.managerId === e.managerId)) out.push(e);
   }
   return out;
@@ -148,29 +184,34 @@ function byManagerId(a: Evaluated, b: Evaluated): number {
   return compareText(a.managerId, b.managerId);
 }
 
-/** The counting activities for the deal, sorted by id, each once. */
-function countingActivities(
+/** Fills `counting` and `countingDates` with the counting activities, sorted by id, each once. */
+function collectCounting(
   ctx: OrgContext,
   deal: Deal,
   day: CloseDay,
   candidates: readonly Activity[],
-): Counting[] {
-  const out: Counting[] = [];
+  linked: boolean,
+): void {
+  counting.length = 0;
+  countingDates.length = 0;
   const { policy, internalDomains } = ctx;
   const accountId = policy.includeAccountActivities ? deal.accountId : null;
-  for (const a of candidates) {
+  for (let c = 0; c < candidates.length; c++) {
+    const a = candidates[c]!;
     if (a.canceled || !ctx.activityKinds.has(a.kind)) continue;
-    if (!(a.dealIds.includes(deal.id) || (accountId !== null && a.accountId === accountId))) continue;
+    if (!linked && !(a.dealIds.includes(deal.id) || (accountId !== null && a.accountId === accountId)))
+      continue;
     const date = activityDate(ctx.dates, a);
     if (date < day.windowStart || date > day.closeDate) continue;
     if (policy.requireExternalParticipant && !hasPresentExternal(a, internalDomains)) continue;
-    out.push({ activity: a, date });
+    // Insertion by id: a deal has a handful of activities. The same activity handed in twice
+    // (listed under the deal twice) is kept once.
+    let i = counting.length;
+    while (i > 0 && counting[i - 1]!.id > a.id) i--;
+    if (i > 0 && counting[i - 1]!.id === a.id) continue;
+    counting.splice(i, 0, a);
+    countingDates.splice(i, 0, date);
   }
-  out.sort((x, y) => compareText(x.activity.id, y.activity.id));
-  // The same activity can be handed in twice (listed under the deal twice); count it once.
-  for (let i = out.length - 1; i > 0; i--)
-    if (out[i]!.activity.id === out[i - 1]!.activity.id) out.splice(i, 1);
-  return out;
 }
 
 function hasPresentExternal(a: Activity, internalDomains: ReadonlySet<string>): boolean {
@@ -178,22 +219,22 @@ function hasPresentExternal(a: Activity, internalDomains: ReadonlySet<string>): 
   return false;
 }
 
-function decide(
-  ctx: OrgContext,
-  deal: Deal,
-  day: CloseDay,
-  e: Evaluated,
-  counting: readonly Counting[],
-  useSplits: boolean,
-): Decision {
-  const evidence: EvidenceItem[] = [];
-  for (const c of counting) {
-    const as = participationOf(c.activity.participants, e.managerId, ctx.countedStatuses);
+function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, useSplits: boolean): Decision {
+  let evidence: EvidenceItem[] | undefined;
+  for (let i = 0; i < counting.length; i++) {
+    const a = counting[i]!;
+    const as = participationOf(a.participants, e.managerId, ctx.countedStatuses);
     if (as === undefined) continue;
-    const external = namedExternal(c.activity.participants, ctx.internalDomains);
-    evidence.push({ activity: c.activity, date: c.date, as, external });
+    evidence ??= [];
+    evidence.push({
+      activity: a,
+      date: countingDates[i]!,
+      as,
+      external: namedExternal(a.participants, ctx.internalDomains),
+    });
   }
-  if (evidence.length >= ctx.policy.minActivities) {
+  const participatedIn = evidence?.length ?? 0;
+  if (evidence !== undefined && participatedIn >= ctx.policy.minActivities) {
     const amount =
       e.portions.length === 1 ? e.portions[0]!.corporate : sumCents(e.portions.map((p) => p.corporate));
     return {
@@ -215,6 +256,6 @@ function decide(
     amount: '0.00',
     period: day.period,
     evidence: [],
-    reason: uncreditedReason(ctx, evidence, counting.length, day.windowStart, day.closeDate),
+    reason: uncreditedReason(ctx, day, evidence ?? [], counting.length),
   };
 }

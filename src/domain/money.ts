@@ -27,6 +27,8 @@ const HUNDRED: Money = new Money(100);
 
 /** A decimal string with at most two decimals and no exponent: already a cent amount. */
 const CENTS = /^-?\d+(\.\d{1,2})?$/;
+/** Already in the output form: no leading zeros, exactly two decimals, not negative zero. */
+const CANONICAL_CENTS = /^(?:0|-?[1-9]\d*|-0(?=\.\d*[1-9]))\.\d\d$/;
 
 export function money(value: string): Money {
   return new Money(value);
@@ -48,7 +50,7 @@ export function divRound(n: Money, d: Money, dp: number): Money {
   const negative = n.isNegative() !== d.isNegative() && !n.isZero();
   const an = n.abs();
   const ad = d.abs();
-  const step = new Money(1).div(new Money(10).pow(dp));
+  const { step, scale } = stepOf(dp);
   let low = new Money(new Guess(an).div(new Guess(ad)).toDecimalPlaces(dp, Decimal.ROUND_DOWN));
   let rem = an.minus(low.times(ad));
   const stepOfD = step.times(ad);
@@ -57,16 +59,23 @@ export function divRound(n: Money, d: Money, dp: number): Money {
     low = low.plus(step);
     rem = rem.minus(stepOfD);
   }
-  const twice = rem.times(2);
-  const cmp = twice.cmp(stepOfD);
+  const cmp = rem.times(2).cmp(stepOfD);
   let abs = low;
   if (cmp > 0) abs = low.plus(step);
-  else if (cmp === 0) {
-    // A tie: keep the even last digit.
-    const lastDigitOdd = low.times(new Money(10).pow(dp)).mod(2).eq(1);
-    if (lastDigitOdd) abs = low.plus(step);
-  }
+  else if (cmp === 0 && low.times(scale).mod(2).eq(1)) abs = low.plus(step); // A tie: keep the even last digit.
   return negative ? abs.negated() : abs;
+}
+
+/** 10^-dp and 10^dp, made once per number of decimals. */
+const steps = new Map<number, { step: Money; scale: Money }>();
+function stepOf(dp: number): { step: Money; scale: Money } {
+  let s = steps.get(dp);
+  if (s === undefined) {
+    const scale = new Money(10).pow(dp);
+    s = { step: new Money(1).div(scale), scale };
+    steps.set(dp, s);
+  }
+  return s;
 }
 
 /** round2(amount): half-even to cents, as a string with exactly two decimals. */
@@ -76,6 +85,8 @@ export function round2(value: Money): string {
 
 /** A decimal string rounded half-even to cents; strings already in cents skip decimal.js. */
 export function cents(amount: string): string {
+  // Most amounts already are cents: hand the same string back rather than a copy of it.
+  if (CANONICAL_CENTS.test(amount)) return amount;
   if (CENTS.test(amount)) return padCents(amount);
   return round2(new Money(amount));
 }

@@ -22,6 +22,8 @@ export interface CloseDay {
   period: string;
   /** closeDate - lookbackDays: the window is [windowStart, closeDate], both ends included. */
   windowStart: string;
+  /** Reasons of managers absent from all N counting activities, by N, shared by the deals of the day. */
+  absentReasons: Map<number, string>;
 }
 
 export interface QuotaEntry {
@@ -85,6 +87,7 @@ export function prepareOrg(org: OrgInput, policy: Policy): OrgContext {
           windowStart: DateTime.fromISO(closeDate, { zone: 'UTC' })
             .minus({ days: policy.lookbackDays })
             .toISODate()!,
+          absentReasons: new Map(),
         };
         closeDays.set(closeDate, day);
       }

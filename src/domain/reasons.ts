@@ -5,7 +5,7 @@
  * An uncredited decision names the rule that decided it.
  */
 import { compareText } from './compare.js';
-import type { OrgContext } from './org-context.js';
+import type { CloseDay, OrgContext } from './org-context.js';
 import { participantLabel } from './participants.js';
 import type { Decision } from './results.js';
 import { ACTIVITY_KINDS, type Activity, type Participant } from './snapshot.js';
@@ -54,24 +54,31 @@ function countingPhrase(ctx: OrgContext, plural: boolean, windowStart: string, c
 
 /**
  * Why a manager was not credited: no counting activity at all, none with the manager, or fewer
- * than the policy requires.
+ * than the policy requires. The first two depend only on the close date and the count, so most
+ * deals share one string per close date instead of holding a copy each.
  */
 export function uncreditedReason(
   ctx: OrgContext,
+  day: CloseDay,
   evidence: readonly EvidenceItem[],
   countingTotal: number,
-  windowStart: string,
-  closeDate: string,
 ): string {
-  if (countingTotal === 0) return `no ${countingPhrase(ctx, false, windowStart, closeDate)}`;
-  if (evidence.length === 0) {
-    if (countingTotal === 1)
-      return `did not take part in the one ${countingPhrase(ctx, false, windowStart, closeDate)}`;
-    return `did not take part in any of the ${countingTotal} ${countingPhrase(ctx, true, windowStart, closeDate)}`;
+  if (evidence.length > 0) {
+    const ids = evidence.map((e) => e.activity.id).join(', ');
+    const n = evidence.length;
+    return `participated in ${n} counting ${n === 1 ? 'activity' : 'activities'} (${ids}), policy requires ${ctx.policy.minActivities}`;
   }
-  const ids = evidence.map((e) => e.activity.id).join(', ');
-  const n = evidence.length;
-  return `participated in ${n} counting ${n === 1 ? 'activity' : 'activities'} (${ids}), policy requires ${ctx.policy.minActivities}`;
+  let reason = day.absentReasons.get(countingTotal);
+  if (reason === undefined) {
+    const { windowStart, closeDate } = day;
+    if (countingTotal === 0) reason = `no ${countingPhrase(ctx, false, windowStart, closeDate)}`;
+    else if (countingTotal === 1)
+      reason = `did not take part in the one ${countingPhrase(ctx, false, windowStart, closeDate)}`;
+    else
+      reason = `did not take part in any of the ${countingTotal} ${countingPhrase(ctx, true, windowStart, closeDate)}`;
+    day.absentReasons.set(countingTotal, reason);
+  }
+  return reason;
 }
 
 /** The null-manager decision: the owner (or, under splits, every split owner) has no manager. */
