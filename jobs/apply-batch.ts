@@ -7,11 +7,12 @@
 
 import type { Redis } from 'ioredis';
 import type { DealBatch } from '../connectors/types.js';
+import { ActivityIndex } from '../src/domain/activity-index.js';
 import type { ManagerPeriod } from '../src/domain/attainment.js';
-import { ActivityIndex } from '../src/domain/engine.js';
 import { evaluateDeal } from '../src/domain/evaluate-deal.js';
 import type { OrgContext } from '../src/domain/org-context.js';
 import type { DealEvaluation } from '../src/domain/results.js';
+import type { Activity } from '../src/domain/snapshot.js';
 import { sameDealFields } from '../src/domain/write-back.js';
 import { isPlayercoachError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
@@ -45,9 +46,11 @@ export async function applyBatch(
   const index = new ActivityIndex(batch.deals, batch.activities, ctx.policy.includeAccountActivities);
   const evaluations: DealEvaluation[] = [];
   const refused: BatchOutcome['refused'] = [];
-  for (const deal of batch.deals) {
+  const candidates: Activity[] = [];
+  for (let i = 0; i < batch.deals.length; i++) {
+    const deal = batch.deals[i]!;
     try {
-      evaluations.push(evaluateDeal(ctx, deal, index.candidatesOf(deal)));
+      evaluations.push(evaluateDeal(ctx, deal, index.candidatesOf(i, deal, candidates)));
     } catch (err) {
       // One deal the engine cannot evaluate must not hold back the others; it keeps its last
       // evaluation, and the reason is kept where an admin asking about the deal will see it.

@@ -1,0 +1,116 @@
+/**
+ * The date of an activity (DESIGN.md "Crediting rules" 1): its `start` instant as a calendar
+ * date in the tenant time zone, or its `date` when it has no start.
+ *
+ * A luxon DateTime costs microseconds and there are millions of activities, so conversions are
+ * cached, every answer still coming from luxon:
+ * - per UTC day: where the zone's offset is the same at both ends of the day (every day but the
+ *   few with an offset change), luxon gives the local date at the start of the day, the local
+ *   date at its end, and the instant of the local midnight between them; an instant of that day
+ *   then only needs a comparison with that midnight;
+ * - on a day with an offset change, per 15-minute bucket: every offset in use today is a
+ *   multiple of 15 minutes, so a local midnight falls on a bucket boundary and a bucket has one
+ *   local date. That is checked with luxon at both ends of each bucket; where the ends disagree
+ *   (historic zones with odd offsets) the instant is converted exactly.
+ * - per instant string, since instants repeat (connectors and the generator share one string
+ *   per distinct instant), which also skips parsing.
+ */
+import { DateTime } from 'luxon';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const BUCKET_MS = 15 * 60 * 1000;
+/** Bounded, so a snapshot of all-distinct instants cannot grow it without end. */
+const MAX_CACHED_INSTANTS = 200_000;
+
+/** ISO instants `Date.parse` reads exactly as ECMAScript specifies; anything else goes to luxon. */
+const ES_INSTANT =
+  /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** One UTC day with one offset: local date `before` until the local midnight `cut`, then `after`. */
+interface SteadyDay {
+  cut: number;
+  before: string;
+  after: string;
+}
+
+export class LocalDates {
+  readonly timezone: string;
+  /** UTC day number -> its steady split, or null on a day when the offset changes. */
+  private readonly days = new Map<number, SteadyDay | null>();
+  /** bucket -> local date, or null where the bucket spans a local midnight. */
+  private readonly buckets = new Map<number, string | null>();
+  private readonly byInstant = new Map<string, string>();
+
+  constructor(timezone: string) {
+    this.timezone = timezone;
+  }
+
+  /** The calendar date, in the tenant time zone, of an ISO instant. */
+  dateOf(instant: string): string {
+    let date = this.byInstant.get(instant);
+    if (date === undefined) {
+      date = this.dateAt(toMillis(instant));
+      if (this.byInstant.size < MAX_CACHED_INSTANTS) this.byInstant.set(instant, date);
+    }
+    return date;
+  }
+
+  /** The local date of an instant given in epoch milliseconds. */
+  dateAt(ms: number): string {
+    const dayNumber = Math.floor(ms / DAY_MS);
+    let day = this.days.get(dayNumber);
+    if (day === undefined) {
+      day = this.steadyDay(dayNumber * DAY_MS);
+      this.days.set(dayNumber, day);
+    }
+    if (day !== null) return ms < day.cut ? day.before : day.after;
+    return this.bucketDate(ms);
+  }
+
+  private steadyDay(first: number): SteadyDay | null {
+    const last = first + DAY_MS - 1;
+    const start = DateTime.fromMillis(first, { zone: this.timezone });
+    const end = DateTime.fromMillis(last, { zone: this.timezone });
+    if (start.offset !== end.offset) return null;
+    const before = start.toISODate()!;
+    const after = end.toISODate()!;
+    if (before === after) return { cut: Number.POSITIVE_INFINITY, before, after };
+    const cut = start.startOf('day').plus({ days: 1 }).toMillis();
+    // With one offset all day there is exactly one local midnight in it; make sure of it.
+    if (cut <= first || cut > last || this.exact(cut - 1) !== before || this.exact(cut) !== after)
+      return null;
+    return { cut, before, after };
+  }
+
+  private bucketDate(ms: number): string {
+    const bucket = Math.floor(ms / BUCKET_MS);
+    let date = this.buckets.get(bucket);
+    if (date === undefined) {
+      const first = this.exact(bucket * BUCKET_MS);
+      const last = this.exact(bucket * BUCKET_MS + BUCKET_MS - 1);
+      date = first === last ? first : null;
+      this.buckets.set(bucket, date);
+    }
+    return date ?? this.exact(ms);
+  }
+
+  private exact(ms: number): string {
+    return DateTime.fromMillis(ms, { zone: this.timezone }).toISODate()!;
+  }
+}
+
+function toMillis(instant: string): number {
+  const ms = ES_INSTANT.test(instant) ? Date.parse(instant) : DateTime.fromISO(instant).toMillis();
+  if (Number.isNaN(ms)) throw new RangeError(`not an ISO instant: ${instant}`);
+  return ms;
+}
+
+/** `start` in the tenant zone when there is one (it wins over `date`), else `date`. */
+export function activityDate(
+  dates: LocalDates,
+  activity: { start: string | null; date: string | null },
+): string {
+  if (activity.start !== null) return dates.dateOf(activity.start);
+  if (activity.date !== null) return activity.date;
+  throw new RangeError('an activity needs a start or a date');
+}

@@ -1,0 +1,261 @@
+/**
+ * Evaluates one deal (DESIGN.md "Crediting rules", definitions 1-6, and "Exact semantics"):
+ * which managers are evaluated at which level, which candidate activities count, who
+ * participated in enough of them, and what each credited manager gets.
+ *
+ * This is the hot path of a million-deal recompute: it allocates nothing per activity (the
+ * counting activities go into scratch arrays reused from deal to deal), reads dates through the
+ * context's caches and touches decimal.js only for money.
+ */
+import { InputError } from '../errors.js';
+import { activityDate } from './activity-dates.js';
+import { compareText } from './compare.js';
+import { dealFields, NOT_WON_FIELDS, type PortionShare } from './deal-fields.js';
+import { convertToCents, sumCents } from './money.js';
+import type { CloseDay, OrgContext } from './org-context.js';
+import { isPresentExternal, namedExternal, participationOf } from './participants.js';
+import {
+  creditedReason,
+  type EvidenceItem,
+  noManagerReason,
+  splitsClause,
+  uncreditedReason,
+} from './reasons.js';
+import type { DealEvaluation, Decision } from './results.js';
+import type { Activity, Deal } from './snapshot.js';
+import type { DealFields } from './write-back.js';
+
+interface Portion extends PortionShare {
+  /** round2(amount x percent / 100 / rate): this portion in the corporate currency. */
+  corporate: string;
+}
+
+/** A manager evaluated for the deal at one level, with the portions they answer for there. */
+interface Evaluated {
+  managerId: string;
+  level: 1 | 2;
+  portions: Portion[];
+}
+
+/**
+ * The counting activities of the deal being evaluated and their dates, sorted by id. Reused from
+ * deal to deal (evaluation is synchronous), so a million deals do not allocate five million
+ * little records; nothing here outlives one call.
+ */
+const counting: Activity[] = [];
+const countingDates: string[] = [];
+
+/**
+ * `candidates` are the activities linked to the deal, plus, when the policy includes account
+ * activities, those linked to its account and to no deal (the caller knows which deal ids exist,
+ * so it decides "no deal"). Every rule is applied here; a candidate that is neither linked to the
+ * deal nor, where allowed, to its account is ignored.
+ */
+export function evaluateDeal(ctx: OrgContext, deal: Deal, candidates: readonly Activity[]): DealEvaluation {
+  return evaluate(ctx, deal, candidates, { withFields: true, linked: false });
+}
+
+export interface EvaluateOptions {
+  /**
+   * Fill `fields`. The fields written on a deal in a CRM are not part of `compute`'s output, so
+   * a full recompute of a million deals skips them and the strings they hold.
+   */
+  withFields: boolean;
+  /** The caller guarantees every candidate is linked to the deal or its account (ActivityIndex). */
+  linked: boolean;
+}
+
+export const SKIPPED_FIELDS: DealFields = Object.freeze({
+  involved: false,
+  creditedManagerId: null,
+  credit: '0.00',
+  reason: '',
+});
+
+export function evaluate(
+  ctx: OrgContext,
+  deal: Deal,
+  candidates: readonly Activity[],
+  { withFields, linked }: EvaluateOptions,
+): DealEvaluation {
+  const day = ctx.closeDay(deal.closeDate);
+  if (!deal.won) {
+    return {
+      dealId: deal.id,
+      won: false,
+      period: day.period,
+      amount: '0.00',
+      teamManagerId: null,
+      decisions: [],
+      fields: withFields ? { ...NOT_WON_FIELDS } : SKIPPED_FIELDS,
+    };
+  }
+  const rate = ctx.rates.rateOn(deal.currency, deal.closeDate);
+  if (rate === undefined) {
+    throw new InputError(
+      `deal "${deal.id}".currency: no conversion rate for ${deal.currency} in effect on ${deal.closeDate}`,
+    );
+  }
+  const amount = convertToCents(deal.amount, null, rate);
+  const useSplits = ctx.policy.creditBasis === 'splits' && deal.splits.length > 0;
+  const portions: Portion[] = useSplits
+    ? deal.splits.map((s) => ({
+        userId: s.userId,
+        percent: s.percent,
+        corporate: convertToCents(deal.amount, s.percent, rate),
+      }))
+    : [{ userId: deal.ownerId, percent: null, corporate: amount }];
+
+  const evaluated = evaluatedManagers(ctx, portions, deal.closeDate);
+  collectCounting(ctx, deal, day, candidates, linked);
+  const decisions: Decision[] = [];
+  if (evaluated.length === 0) {
+    decisions.push({
+      dealId: deal.id,
+      managerId: null,
+      level: 1,
+      credited: false,
+      amount: '0.00',
+      period: day.period,
+      evidence: [],
+      reason: noManagerReason(
+        ctx,
+        portions.map((p) => p.userId),
+        deal.closeDate,
+        useSplits,
+      ),
+    });
+  }
+  for (const e of evaluated) decisions.push(decide(ctx, deal, day, e, useSplits));
+
+  let fields = SKIPPED_FIELDS;
+  if (withFields) {
+    const portionsByDecision = new Map<Decision, Portion[]>();
+    for (let i = 0; i < evaluated.length; i++) portionsByDecision.set(decisions[i]!, evaluated[i]!.portions);
+    fields = dealFields(ctx, deal, decisions, (d) => portionsByDecision.get(d) ?? []);
+  }
+  return {
+    dealId: deal.id,
+    won: true,
+    period: day.period,
+    amount,
+    teamManagerId: ctx.managers.managerOn(deal.ownerId, deal.closeDate),
+    decisions,
+    fields,
+  };
+}
+
+/**
+ * Level 1: the manager of each portion's owner on the close date. Level 2: that manager's
+ * manager on the same date. A manager found at both levels is evaluated once, at level 1, with
+ * only the level-1 portions. Sorted by level, then managerId.
+ */
+function evaluatedManagers(ctx: OrgContext, portions: readonly Portion[], closeDate: string): Evaluated[] {
+  const level1: Evaluated[] = [];
+  const level2: Evaluated[] = [];
+  for (const p of portions) {
+    const m1 = ctx.managers.managerOn(p.userId, closeDate);
+    if (m1 === null) continue; // This portion goes to nobody.
+    addPortion(level1, m1, 1, p);
+    if (ctx.policy.managerLevels === 2) {
+      const m2 = ctx.managers.managerOn(m1, closeDate);
+      if (m2 !== null) addPortion(level2, m2, 2, p);
+    }
+  }
+  const out = level1.length > 1 ? level1.sort(byManagerId) : level1;
+  if (level2.length > 1) level2.sort(byManagerId);
+  for (const e of level2) {
+    if (!level1.some((l) => l.managerId === e.managerId)) out.push(e);
+  }
+  return out;
+}
+
+function addPortion(list: Evaluated[], managerId: string, level: 1 | 2, p: Portion): void {
+  for (const e of list) {
+    if (e.managerId === managerId) {
+      e.portions.push(p);
+      return;
+    }
+  }
+  list.push({ managerId, level, portions: [p] });
+}
+
+function byManagerId(a: Evaluated, b: Evaluated): number {
+  return compareText(a.managerId, b.managerId);
+}
+
+/** Fills `counting` and `countingDates` with the counting activities, sorted by id, each once. */
+function collectCounting(
+  ctx: OrgContext,
+  deal: Deal,
+  day: CloseDay,
+  candidates: readonly Activity[],
+  linked: boolean,
+): void {
+  counting.length = 0;
+  countingDates.length = 0;
+  const { policy, internalDomains } = ctx;
+  const accountId = policy.includeAccountActivities ? deal.accountId : null;
+  for (let c = 0; c < candidates.length; c++) {
+    const a = candidates[c]!;
+    if (a.canceled || !ctx.activityKinds.has(a.kind)) continue;
+    if (!linked && !(a.dealIds.includes(deal.id) || (accountId !== null && a.accountId === accountId)))
+      continue;
+    const date = activityDate(ctx.dates, a);
+    if (date < day.windowStart || date > day.closeDate) continue;
+    if (policy.requireExternalParticipant && !hasPresentExternal(a, internalDomains)) continue;
+    // Insertion by id: a deal has a handful of activities. The same activity handed in twice
+    // (listed under the deal twice) is kept once.
+    let i = counting.length;
+    while (i > 0 && counting[i - 1]!.id > a.id) i--;
+    if (i > 0 && counting[i - 1]!.id === a.id) continue;
+    counting.splice(i, 0, a);
+    countingDates.splice(i, 0, date);
+  }
+}
+
+function hasPresentExternal(a: Activity, internalDomains: ReadonlySet<string>): boolean {
+  for (const p of a.participants) if (isPresentExternal(p, internalDomains)) return true;
+  return false;
+}
+
+function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, useSplits: boolean): Decision {
+  let evidence: EvidenceItem[] | undefined;
+  for (let i = 0; i < counting.length; i++) {
+    const a = counting[i]!;
+    const as = participationOf(a.participants, e.managerId, ctx.countedStatuses);
+    if (as === undefined) continue;
+    evidence ??= [];
+    evidence.push({
+      activity: a,
+      date: countingDates[i]!,
+      as,
+      external: namedExternal(a.participants, ctx.internalDomains),
+    });
+  }
+  const participatedIn = evidence?.length ?? 0;
+  if (evidence !== undefined && participatedIn >= ctx.policy.minActivities) {
+    const amount =
+      e.portions.length === 1 ? e.portions[0]!.corporate : sumCents(e.portions.map((p) => p.corporate));
+    return {
+      dealId: deal.id,
+      managerId: e.managerId,
+      level: e.level,
+      credited: true,
+      amount,
+      period: day.period,
+      evidence: evidence.map((x) => x.activity.id),
+      reason: creditedReason(evidence) + (useSplits ? splitsClause(ctx, e.portions) : ''),
+    };
+  }
+  return {
+    dealId: deal.id,
+    managerId: e.managerId,
+    level: e.level,
+    credited: false,
+    amount: '0.00',
+    period: day.period,
+    evidence: [],
+    reason: uncreditedReason(ctx, day, evidence ?? [], counting.length),
+  };
+}

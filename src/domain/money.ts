@@ -1,0 +1,134 @@
+/**
+ * Money arithmetic for the engine. Amounts are decimal strings in and out; in between they are
+ * decimal.js values, never floats. Every rounding is half-even (DESIGN.md "Crediting rules" 5 and
+ * 7) and exact: a quotient is rounded from its true value, not from a value already rounded to
+ * some working precision, so an amount that lands exactly on .005 goes to the even cent.
+ */
+import { Decimal } from 'decimal.js';
+
+/**
+ * Additions and multiplications of decimal strings are exact as long as the result fits in the
+ * precision, so it is set far above any amount a CRM can hold. Divisions go through `divRound`.
+ */
+export const Money = Decimal.clone({
+  precision: 200,
+  rounding: Decimal.ROUND_HALF_EVEN,
+  toExpNeg: -1000,
+  toExpPos: 1000,
+});
+export type Money = InstanceType<typeof Money>;
+
+/** Division to a first guess only: truncated, then corrected exactly in `divRound`. */
+const Guess = Decimal.clone({ precision: 50, rounding: Decimal.ROUND_DOWN, toExpNeg: -1000, toExpPos: 1000 });
+
+export const ZERO: Money = new Money(0);
+export const ONE: Money = new Money(1);
+const HUNDRED: Money = new Money(100);
+
+/** A decimal string with at most two decimals and no exponent: already a cent amount. */
+const CENTS = /^-?\d+(\.\d{1,2})?$/;
+/** Already in the output form: no leading zeros, exactly two decimals, not negative zero. */
+const CANONICAL_CENTS = /^(?:0|-?[1-9]\d*|-0(?=\.\d*[1-9]))\.\d\d$/;
+
+export function money(value: string): Money {
+  return new Money(value);
+}
+
+/** Formats with exactly `dp` decimals; the value must already be rounded to `dp`. */
+function fixed(value: Money, dp: number): string {
+  // toFixed on a value with no more than dp decimals only pads; "-0.00" is normalised to "0.00".
+  const out = value.toFixed(dp);
+  return value.isZero() ? (0).toFixed(dp) : out;
+}
+
+/**
+ * Rounds n / d half-even to `dp` decimals, exactly: a truncated quotient gives the candidate
+ * below, and the exact remainder n - candidate x d decides between it and the next step up.
+ */
+export function divRound(n: Money, d: Money, dp: number): Money {
+  if (d.isZero()) throw new RangeError('division by zero');
+  const negative = n.isNegative() !== d.isNegative() && !n.isZero();
+  const an = n.abs();
+  const ad = d.abs();
+  const { step, scale } = stepOf(dp);
+  let low = new Money(new Guess(an).div(new Guess(ad)).toDecimalPlaces(dp, Decimal.ROUND_DOWN));
+  let rem = an.minus(low.times(ad));
+  const stepOfD = step.times(ad);
+  // The truncated guess can only sit at or below the true quotient; this loop runs at most once.
+  while (rem.gte(stepOfD)) {
+    low = low.plus(step);
+    rem = rem.minus(stepOfD);
+  }
+  const cmp = rem.times(2).cmp(stepOfD);
+  let abs = low;
+  if (cmp > 0) abs = low.plus(step);
+  else if (cmp === 0 && low.times(scale).mod(2).eq(1)) abs = low.plus(step); // A tie: keep the even last digit.
+  return negative ? abs.negated() : abs;
+}
+
+/** 10^-dp and 10^dp, made once per number of decimals. */
+const steps = new Map<number, { step: Money; scale: Money }>();
+function stepOf(dp: number): { step: Money; scale: Money } {
+  let s = steps.get(dp);
+  if (s === undefined) {
+    const scale = new Money(10).pow(dp);
+    s = { step: new Money(1).div(scale), scale };
+    steps.set(dp, s);
+  }
+  return s;
+}
+
+/** round2(amount): half-even to cents, as a string with exactly two decimals. */
+export function round2(value: Money): string {
+  return fixed(value.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN), 2);
+}
+
+/** A decimal string rounded half-even to cents; strings already in cents skip decimal.js. */
+export function cents(amount: string): string {
+  // Most amounts already are cents: hand the same string back rather than a copy of it.
+  if (CANONICAL_CENTS.test(amount)) return amount;
+  if (CENTS.test(amount)) return padCents(amount);
+  return round2(new Money(amount));
+}
+
+/** "12" -> "12.00", "12.5" -> "12.50", "-0" -> "0.00", "007.10" -> "7.10". */
+function padCents(amount: string): string {
+  const dot = amount.indexOf('.');
+  const whole = dot < 0 ? amount : amount.slice(0, dot);
+  const frac = dot < 0 ? '' : amount.slice(dot + 1);
+  const negative = whole.startsWith('-');
+  const digits = (negative ? whole.slice(1) : whole).replace(/^0+(?=\d)/, '');
+  const out = `${digits}.${frac.padEnd(2, '0')}`;
+  if (negative && /[1-9]/.test(out)) return `-${out}`;
+  return out;
+}
+
+/**
+ * An amount in a foreign currency converted to the corporate currency and rounded to cents:
+ * round2(amount x percent / 100 / rate). `percent` null means the whole amount. `rate` follows
+ * Salesforce's ConversionRate, units of the currency per one unit of the corporate currency.
+ */
+export function convertToCents(amount: string, percent: string | null, rate: Money): string {
+  if (percent === null && rate.eq(ONE)) return cents(amount);
+  let n = new Money(amount);
+  let d = rate;
+  if (percent !== null) {
+    n = n.times(new Money(percent));
+    d = d.times(HUNDRED);
+  }
+  return fixed(divRound(n, d, 2), 2);
+}
+
+/** Sums cent strings exactly; the result has exactly two decimals. */
+export function sumCents(values: Iterable<string>): string {
+  let total = ZERO;
+  for (const v of values) total = total.plus(new Money(v));
+  return fixed(total, 2);
+}
+
+/** numerator / denominator half-even to 4 decimals ("0.5217"), or null when the denominator is zero. */
+export function ratio4(numerator: string, denominator: string): string | null {
+  const d = new Money(denominator);
+  if (d.isZero()) return null;
+  return fixed(divRound(new Money(numerator), d, 4), 4);
+}
