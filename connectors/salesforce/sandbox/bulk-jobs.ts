@@ -213,13 +213,7 @@ export class BulkJobs {
 
   ingestInfo(job: IngestJob): Record<string, unknown> {
     return {
-      id: job.id,
-      operation: job.operation,
-      object: job.object,
-      createdById: job.createdById,
-      createdDate: new Date(job.createdDate).toISOString().replace('Z', '+0000'),
-      systemModstamp: new Date(job.createdDate).toISOString().replace('Z', '+0000'),
-      state: job.state,
+      ...jobInfo(job),
       externalIdFieldName: job.externalIdFieldName ?? undefined,
       concurrencyMode: 'Parallel',
       contentType: 'CSV',
@@ -291,13 +285,7 @@ export class BulkJobs {
 
   queryInfo(job: QueryJob): Record<string, unknown> {
     return {
-      id: job.id,
-      operation: job.operation,
-      object: job.object,
-      createdById: job.createdById,
-      createdDate: new Date(job.createdDate).toISOString().replace('Z', '+0000'),
-      systemModstamp: new Date(job.createdDate).toISOString().replace('Z', '+0000'),
-      state: job.state,
+      ...jobInfo(job),
       concurrencyMode: 'Parallel',
       contentType: 'CSV',
       apiVersion: Number(job.apiVersion),
@@ -326,6 +314,19 @@ export class BulkJobs {
     const next = end < job.rows.length ? Buffer.from(String(end)).toString('base64url') : 'null';
     return { csv: toCsv(job.header, page), next, count: page.length };
   }
+}
+
+function jobInfo(job: IngestJob | QueryJob): Record<string, unknown> {
+  const stamp = new Date(job.createdDate).toISOString().replace('Z', '+0000');
+  return {
+    id: job.id,
+    operation: job.operation,
+    object: job.object,
+    createdById: job.createdById,
+    createdDate: stamp,
+    systemModstamp: stamp,
+    state: job.state,
+  };
 }
 
 interface Column {

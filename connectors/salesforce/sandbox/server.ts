@@ -53,14 +53,7 @@ import { registerRestRoutes } from './routes/rest.js';
 import { fieldOf } from './schema.js';
 import { parseEnvelope, soapFault } from './soap-xml.js';
 import { SoqlError } from './soql-engine.js';
-import {
-  apiKindOf,
-  restErrorBody,
-  SandboxHttpError,
-  type SandboxState,
-  sendRestError,
-  setRequestUser,
-} from './state.js';
+import { apiKindOf, restErrorBody, type SandboxState, sendRestError, setRequestUser } from './state.js';
 import { type SandboxStats, Stats, SwitchBoard, type Switches } from './switches.js';
 import { TokenStore } from './tokens.js';
 
@@ -315,7 +308,7 @@ function handleError(state: SandboxState, err: FastifyError, request: FastifyReq
     state.logger.error({ err }, 'sandbox metadata call failed');
     return reply.code(500).type('text/xml').send(soapFault('UNKNOWN_EXCEPTION', err.message));
   }
-  if (err instanceof SandboxHttpError || err instanceof RequestError) {
+  if (err instanceof RequestError) {
     return sendRestError(reply, err.status, err.errorCode, err.message, err.fields);
   }
   if (err instanceof SoqlError) return sendRestError(reply, 400, err.errorCode, err.message);

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../../src/logger.js';
 import type { Access } from './access.js';
 import type { BulkJobs } from './bulk-jobs.js';
-import type { Dml } from './dml.js';
+import { type Dml, RequestError } from './dml.js';
 import type { MetadataRegistry } from './metadata-registry.js';
 import type { OrgStore } from './org-store.js';
 import type { Outbound } from './outbound.js';
@@ -79,22 +79,9 @@ export function apiVersion(request: FastifyRequest): string {
   const raw = (request.params as { version?: string }).version ?? '';
   const version = raw.replace(/^v/, '');
   if (!SUPPORTED_VERSIONS.includes(version)) {
-    throw new SandboxHttpError(404, 'NOT_FOUND', `The requested resource does not exist: API version ${raw}`);
+    throw new RequestError(404, 'NOT_FOUND', `The requested resource does not exist: API version ${raw}`);
   }
   return version;
-}
-
-/** An error in REST's format: a JSON array of {message, errorCode, fields?}. */
-export class SandboxHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errorCode: string,
-    message: string,
-    readonly fields?: string[],
-  ) {
-    super(message);
-    this.name = 'SandboxHttpError';
-  }
 }
 
 export function restErrorBody(errorCode: string, message: string, fields?: string[]): string {

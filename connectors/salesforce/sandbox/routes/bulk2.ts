@@ -2,9 +2,11 @@
  * Bulk API 2.0 over HTTP, as jsforce's `conn.bulk2` drives it.
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/bulk_api_2_0.htm
  */
+
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IngestJob, QueryJob } from '../bulk-jobs.js';
-import { apiVersion, requestUser, SandboxHttpError, type SandboxState, sendJson } from '../state.js';
+import { RequestError } from '../dml.js';
+import { apiVersion, requestUser, type SandboxState, sendJson } from '../state.js';
 
 const BULK = { config: { api: 'bulk' } };
 const DEFAULT_MAX_RECORDS = 100_000;
@@ -13,14 +15,12 @@ export function registerBulkRoutes(app: FastifyInstance, state: SandboxState): v
   const { bulk } = state;
   const ingestJob = (request: FastifyRequest): IngestJob => {
     const job = bulk.ingest.get((request.params as { id: string }).id);
-    if (job === undefined)
-      throw new SandboxHttpError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    if (job === undefined) throw new RequestError(404, 'NOT_FOUND', 'The requested resource does not exist');
     return job;
   };
   const queryJob = (request: FastifyRequest): QueryJob => {
     const job = bulk.queries.get((request.params as { id: string }).id);
-    if (job === undefined)
-      throw new SandboxHttpError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    if (job === undefined) throw new RequestError(404, 'NOT_FOUND', 'The requested resource does not exist');
     return job;
   };
 
@@ -37,8 +37,7 @@ export function registerBulkRoutes(app: FastifyInstance, state: SandboxState): v
   app.put('/services/data/:version/jobs/ingest/:id/batches', BULK, async (request, reply) => {
     apiVersion(request);
     const body = request.body;
-    if (typeof body !== 'string')
-      throw new SandboxHttpError(400, 'INVALIDBATCH', 'The upload must be text/csv');
+    if (typeof body !== 'string') throw new RequestError(400, 'INVALIDBATCH', 'The upload must be text/csv');
     bulk.upload(ingestJob(request), body);
     return reply.code(201).send();
   });
@@ -90,7 +89,7 @@ export function registerBulkRoutes(app: FastifyInstance, state: SandboxState): v
     apiVersion(request);
     const job = queryJob(request);
     if (job.state !== 'JobComplete') {
-      throw new SandboxHttpError(400, 'INVALIDJOBSTATE', `Job ${job.id} is not complete: ${job.state}`);
+      throw new RequestError(400, 'INVALIDJOBSTATE', `Job ${job.id} is not complete: ${job.state}`);
     }
     const q = request.query as { locator?: string; maxRecords?: string };
     const max =

@@ -8,8 +8,10 @@
  * allOrNone stops at the first failed subrequest (PROCESSING_HALTED) but does not roll back.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm
  */
+
 import type { FastifyInstance } from 'fastify';
-import { apiVersion, SandboxHttpError, type SandboxState, sendJson } from '../state.js';
+import { RequestError } from '../dml.js';
+import { apiVersion, type SandboxState, sendJson } from '../state.js';
 
 const MAX_SUBREQUESTS = 25;
 const MAX_QUERIES = 5;
@@ -29,10 +31,10 @@ export function registerCompositeRoute(app: FastifyInstance, state: SandboxState
     const body = request.body as { allOrNone?: unknown; compositeRequest?: unknown } | null;
     const subs = body?.compositeRequest;
     if (!Array.isArray(subs) || subs.length === 0) {
-      throw new SandboxHttpError(400, 'JSON_PARSER_ERROR', 'compositeRequest must be a non-empty array');
+      throw new RequestError(400, 'JSON_PARSER_ERROR', 'compositeRequest must be a non-empty array');
     }
     if (subs.length > MAX_SUBREQUESTS) {
-      throw new SandboxHttpError(
+      throw new RequestError(
         400,
         'LIMIT_EXCEEDED',
         `Maximum size of request reached. Maximum size of request is ${MAX_SUBREQUESTS}.`,
@@ -40,7 +42,7 @@ export function registerCompositeRoute(app: FastifyInstance, state: SandboxState
     }
     const requests = subs.map(checkSubrequest);
     if (requests.filter((s) => QUERY_URL.test(s.url)).length > MAX_QUERIES) {
-      throw new SandboxHttpError(
+      throw new RequestError(
         400,
         'LIMIT_EXCEEDED',
         `A composite request can contain at most ${MAX_QUERIES} query operations.`,
@@ -49,7 +51,7 @@ export function registerCompositeRoute(app: FastifyInstance, state: SandboxState
     const ids = new Set<string>();
     for (const s of requests) {
       if (ids.has(s.referenceId))
-        throw new SandboxHttpError(400, 'INVALID_INPUT', `Duplicate referenceId: ${s.referenceId}`);
+        throw new RequestError(400, 'INVALID_INPUT', `Duplicate referenceId: ${s.referenceId}`);
       ids.add(s.referenceId);
     }
 
@@ -104,21 +106,21 @@ function checkSubrequest(raw: unknown, i: number): Subrequest {
     typeof s.url !== 'string' ||
     typeof s.referenceId !== 'string'
   ) {
-    throw new SandboxHttpError(
+    throw new RequestError(
       400,
       'JSON_PARSER_ERROR',
       `compositeRequest[${i}] needs method, url and referenceId`,
     );
   }
   if (!['GET', 'POST', 'PATCH', 'PUT', 'DELETE'].includes(s.method.toUpperCase())) {
-    throw new SandboxHttpError(
+    throw new RequestError(
       400,
       'INVALID_INPUT',
       `compositeRequest[${i}]: method ${s.method} is not supported`,
     );
   }
   if (!s.url.startsWith('/services/data/')) {
-    throw new SandboxHttpError(
+    throw new RequestError(
       400,
       'INVALID_INPUT',
       `compositeRequest[${i}]: the url must start with /services/data/`,
@@ -138,7 +140,7 @@ function resolveRefs(
     return value.replace(REF, (_m, ref: string, path: string) => {
       const result = results.get(ref);
       if (result === undefined)
-        throw new SandboxHttpError(400, 'INVALID_REFERENCE', `Invalid reference specified: ${ref}`);
+        throw new RequestError(400, 'INVALID_REFERENCE', `Invalid reference specified: ${ref}`);
       result.parsed ??= JSON.parse(result.raw);
       let node: unknown = result.parsed;
       for (const step of path.match(/\.[A-Za-z0-9_]+|\[\d+\]/g) ?? []) {

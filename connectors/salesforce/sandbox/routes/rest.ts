@@ -9,14 +9,7 @@ import { type InputRecord, RequestError } from '../dml.js';
 import { batchSizeFrom } from '../query-service.js';
 import { plainValue } from '../record-json.js';
 import { fieldOf, type ObjectDef } from '../schema.js';
-import {
-  apiVersion,
-  requestUser,
-  SandboxHttpError,
-  type SandboxState,
-  SUPPORTED_VERSIONS,
-  sendJson,
-} from '../state.js';
+import { apiVersion, requestUser, type SandboxState, SUPPORTED_VERSIONS, sendJson } from '../state.js';
 
 const REST = { config: { api: 'rest' } };
 const MAX_COLLECTION = 200;
@@ -27,7 +20,7 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
   const objectFor = (request: FastifyRequest, name: string): ObjectDef => {
     const def = store.object(name);
     if (def === undefined || !access.canReadObject(requestUser(request), def)) {
-      throw new SandboxHttpError(
+      throw new RequestError(
         404,
         'NOT_FOUND',
         `The requested resource does not exist: sObject type '${name}'`,
@@ -60,7 +53,7 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
       const version = apiVersion(request);
       const q = (request.query as { q?: string }).q;
       if (q === undefined || q.trim() === '') {
-        throw new SandboxHttpError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+        throw new RequestError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
       }
       const batchSize = batchSizeFrom(request.headers['sforce-query-options']);
       return sendJson(reply, 200, queries.run(q, requestUser(request), version, batchSize));
@@ -103,8 +96,7 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
     const { type, id } = request.params as { type: string; id: string };
     const def = objectFor(request, type);
     const rec = store.table(def.name).get(id);
-    if (rec === undefined)
-      throw new SandboxHttpError(404, 'NOT_FOUND', 'The requested resource does not exist');
+    if (rec === undefined) throw new RequestError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const readable = access.readableFields(requestUser(request), def);
     const wanted = (request.query as { fields?: string }).fields;
     const names =
@@ -142,7 +134,7 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
     apiVersion(request);
     const { type, id } = request.params as { type: string; id: string };
     const result = dml.delete(objectFor(request, type), id);
-    if (!result.success) throw new SandboxHttpError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
+    if (!result.success) throw new RequestError(404, 'ENTITY_IS_DELETED', 'entity is deleted');
     return reply.code(204).send();
   });
 
@@ -180,10 +172,10 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
     const body = bodyObject(request.body);
     const records = body['records'];
     if (!Array.isArray(records) || records.some((r) => typeof r !== 'object' || r === null)) {
-      throw new SandboxHttpError(400, 'JSON_PARSER_ERROR', 'records must be an array of objects');
+      throw new RequestError(400, 'JSON_PARSER_ERROR', 'records must be an array of objects');
     }
     if (records.length > MAX_COLLECTION) {
-      throw new SandboxHttpError(
+      throw new RequestError(
         400,
         'EXCEEDED_ID_LIMIT',
         `record limit reached. cannot submit more than ${MAX_COLLECTION} records into this call`,
@@ -195,28 +187,29 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
     const type = (rec['attributes'] as { type?: unknown } | undefined)?.type;
     if (typeof type !== 'string') {
       if (fallback !== undefined) return fallback;
-      throw new SandboxHttpError(400, 'INVALID_TYPE', 'Each record must have attributes.type');
+      throw new RequestError(400, 'INVALID_TYPE', 'Each record must have attributes.type');
     }
     return objectFor(request, type);
   };
 
-  app.patch('/services/data/:version/composite/sobjects', REST, async (request, reply) => {
-    apiVersion(request);
-    const { allOrNone, records } = collection(request);
-    const userId = requestUser(request);
-    const items = records.map((input) => ({ def: typeOf(request, input), op: 'update' as const, input }));
-    for (const item of items) dml.checkFieldNames(userId, item.def, [item.input]);
-    return sendJson(reply, 200, dml.many(userId, items, allOrNone, { lockFailures: true }));
-  });
-
-  app.post('/services/data/:version/composite/sobjects', REST, async (request, reply) => {
-    apiVersion(request);
-    const { allOrNone, records } = collection(request);
-    const userId = requestUser(request);
-    const items = records.map((input) => ({ def: typeOf(request, input), op: 'insert' as const, input }));
-    for (const item of items) dml.checkFieldNames(userId, item.def, [item.input]);
-    return sendJson(reply, 200, dml.many(userId, items, allOrNone, { lockFailures: true }));
-  });
+  for (const [method, op] of [
+    ['PATCH', 'update'],
+    ['POST', 'insert'],
+  ] as const) {
+    app.route({
+      method,
+      url: '/services/data/:version/composite/sobjects',
+      ...REST,
+      handler: async (request, reply) => {
+        apiVersion(request);
+        const { allOrNone, records } = collection(request);
+        const userId = requestUser(request);
+        const items = records.map((input) => ({ def: typeOf(request, input), op, input }));
+        for (const item of items) dml.checkFieldNames(userId, item.def, [item.input]);
+        return sendJson(reply, 200, dml.many(userId, items, allOrNone, { lockFailures: true }));
+      },
+    });
+  }
 
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
   app.patch('/services/data/:version/composite/sobjects/:type/:field', REST, async (request, reply) => {
@@ -225,7 +218,7 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
     const def = objectFor(request, type);
     const ext = fieldOf(def, field);
     if (ext === undefined || ext.externalId !== true) {
-      throw new SandboxHttpError(
+      throw new RequestError(
         400,
         'INVALID_FIELD',
         `Field name provided, ${field} is not an External ID or indexed field for ${def.name}`,
@@ -241,7 +234,7 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
     }));
     for (const item of items) {
       if (item.def.name !== def.name)
-        throw new SandboxHttpError(400, 'INVALID_TYPE', 'All records must be of the type in the URL');
+        throw new RequestError(400, 'INVALID_TYPE', 'All records must be of the type in the URL');
       dml.checkFieldNames(userId, def, [item.input]);
     }
     return sendJson(reply, 200, dml.many(userId, items, allOrNone, { lockFailures: true }));
@@ -250,7 +243,7 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
 
 function bodyObject(body: unknown): InputRecord {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new SandboxHttpError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object');
+    throw new RequestError(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object');
   }
   return body as InputRecord;
 }
