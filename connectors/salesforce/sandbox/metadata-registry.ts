@@ -223,8 +223,9 @@ export class MetadataRegistry {
             ['referenceTo'],
           );
         }
+        // SOQL reaches the parent as Field__r; metadata's relationshipName names the child side.
         extra.referenceTo = [this.store.object(target)!.name];
-        extra.relationshipName = `${rel}__r`;
+        extra.relationshipName = fieldName.replace(/__c$/, '__r');
         break;
       }
     }

@@ -2,9 +2,9 @@
  * The little SOAP the sandbox speaks: reading envelopes (fast-xml-parser, namespaces dropped,
  * values kept as strings) and writing them, for the Metadata API and Outbound Messages.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { createSoapParser, hasDoctype } from '../soap-parser.js';
 
-const REPEATED = new Set([
+const parser = createSoapParser([
   'metadata',
   'fullNames',
   'fields',
@@ -13,20 +13,11 @@ const REPEATED = new Set([
   'Notification',
 ]);
 
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: (name) => REPEATED.has(name),
-});
-
 /** The children of soap:Body and the SessionHeader's session id, or null when it is not a SOAP envelope. */
 export function parseEnvelope(
   xml: string,
 ): { body: Record<string, unknown>; sessionId: string | null } | null {
+  if (hasDoctype(xml)) return null;
   let doc: unknown;
   try {
     doc = parser.parse(xml, true);
