@@ -51,7 +51,7 @@ export function buildAccounts(rng: Rng, deals: number, repCount: number): Accoun
     ids.push(salesforceId(ID_PREFIX.account, a + 1));
     names.push(seen === 1 ? base : `${base} ${seen}`);
     const slug = `${stem}${kind}`.toLowerCase().replace(/[^a-z]/g, '');
-    const domain = `${slug}${seen === 1 ? '' : seen}.${rng.pick(REGION_TLDS[region]!)}`;
+    const atDomain = `@${slug}${seen === 1 ? '' : seen}.${rng.pick(REGION_TLDS[region]!)}`;
 
     const contacts = rng.weighted(CONTACT_COUNT_WEIGHTS) + 1;
     contactStart[a] = contactIds.length;
@@ -63,7 +63,7 @@ export function buildAccounts(rng: Rng, deals: number, repCount: number): Accoun
       for (let n = 2; locals.has(unique); n++) unique = `${local}${n}`;
       locals.add(unique);
       contactIds.push(salesforceId(ID_PREFIX.contact, contactIds.length + 1));
-      contactEmails.push(`${unique}@${domain}`);
+      contactEmails.push(unique + atDomain);
     }
     book[a < repCount ? a : rng.int(0, repCount - 1)]!.push(a);
   }
