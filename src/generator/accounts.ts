@@ -5,6 +5,7 @@
  */
 
 import { REGION_TLDS, REGION_WEIGHTS } from './currencies.js';
+import { flatString } from './flat-string.js';
 import { ID_PREFIX, salesforceId } from './ids.js';
 import { COMPANY_KINDS, COMPANY_STEMS, FIRST_NAMES, LAST_NAMES } from './names.js';
 import { cumulative, type Rng } from './random.js';
@@ -63,7 +64,7 @@ export function buildAccounts(rng: Rng, deals: number, repCount: number): Accoun
       for (let n = 2; locals.has(unique); n++) unique = `${local}${n}`;
       locals.add(unique);
       contactIds.push(salesforceId(ID_PREFIX.contact, contactIds.length + 1));
-      contactEmails.push(unique + atDomain);
+      contactEmails.push(flatString(unique + atDomain));
     }
     book[a < repCount ? a : rng.int(0, repCount - 1)]!.push(a);
   }
