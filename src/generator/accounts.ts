@@ -70,3 +70,14 @@ export function buildAccounts(rng: Rng, deals: number, repCount: number): Accoun
   }
   return { count, ids, names, currency, contactStart, contactCount, contactIds, contactEmails, book };
 }
+
+/**
+ * The name behind a generated contact's email (`nadia.rossi2@atlaslogistics.co.uk` is Nadia
+ * Rossi). The snapshot carries contacts only as participants (contactId and email); a sandbox that
+ * needs a contact's name, such as Salesforce's required Contact.LastName, takes it from here.
+ */
+export function contactName(email: string): { firstName: string; lastName: string } {
+  const [first = '', last = ''] = email.split('@')[0]!.replace(/\d+$/, '').split('.');
+  const title = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+  return { firstName: title(first), lastName: title(last) };
+}

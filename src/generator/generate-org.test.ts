@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Activity, parseSnapshot, type Snapshot } from '../domain/snapshot.js';
 import { InputError } from '../errors.js';
+import { contactName } from './accounts.js';
 import { Calendar } from './calendar.js';
 import { generateOrg } from './generate-org.js';
 
@@ -258,6 +259,17 @@ describe('activities', () => {
       }
     }
     expect(new Set(domainOfAccount.values()).size).toBe(domainOfAccount.size);
+  });
+
+  it('carry contact emails that give the contact a first and last name', () => {
+    expect(contactName('nadia.rossi2@atlaslogistics.co.uk')).toEqual({
+      firstName: 'Nadia',
+      lastName: 'Rossi',
+    });
+    const names = new Set(
+      org.activities.flatMap((a) => a.participants.flatMap((p) => (p.email ? [p.email] : []))),
+    );
+    for (const email of names) expect(contactName(email).lastName).toMatch(/^[A-Z][a-z]+$/);
   });
 
   it('cancel about 5% of meetings and leave half of the calls date-only', () => {
