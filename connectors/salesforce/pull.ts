@@ -1,0 +1,258 @@
+/**
+ * Query planning for pulls. Every query is built with `soql`; id lists are split into IN-batches
+ * that keep each statement under SOQL's 100,000 characters, and the batches travel in /composite
+ * calls (5 queries each), so the activities of a 2,000-deal page cost one or two calls.
+ *
+ * - Backfill pages are keyset pages on (CloseDate, Id) of closed opportunities: one opportunity
+ *   query per page plus the activity queries for its ids.
+ * - Incremental pulls follow four keyset cursors on (SystemModstamp, Id): opportunities that are
+ *   won or were evaluated before (so a deal that stops being won is seen), events, call tasks and
+ *   event relations (a manager accepting an invitation changes only the relation). A timestamp
+ *   alone would skip or repeat records that share one, and Salesforce stamps whole seconds.
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select.htm
+ */
+
+import type { Activity, Deal } from '../../src/domain/snapshot.js';
+import type { DealFields } from '../../src/domain/write-back.js';
+import { InputError } from '../../src/errors.js';
+import type { SalesforceApi } from './connection.js';
+import { ATTAINMENT_OBJECT, OPP, USR } from './custom-fields.js';
+import { toCall, toMeeting } from './mappers/activity.js';
+import { currentDealFields, toDeal } from './mappers/deal.js';
+import type { SfEvent, SfOpportunity, SfTask } from './mappers/records.js';
+import {
+  inBatches,
+  type SoqlFragment,
+  soql,
+  soqlDate,
+  soqlDateTime,
+  soqlFields,
+  soqlFragment,
+} from './soql.js';
+
+/** What this org has, learned once per connector from describe: not every org has currencies, splits or our fields. */
+export interface OrgShape {
+  multiCurrency: boolean;
+  datedRates: boolean;
+  splits: boolean;
+  /** playercoach's fields on Opportunity are there and readable (install has run). */
+  opportunityFields: boolean;
+  userFields: boolean;
+  attainmentObject: boolean;
+}
+
+interface Describe {
+  fields: { name: string }[];
+  childRelationships: { relationshipName: string | null }[];
+}
+
+export async function probeOrg(api: SalesforceApi): Promise<OrgShape> {
+  const [global, opportunity, user] = await api.composite<unknown>([
+    `/services/data/v${api.conn.version}/sobjects`,
+    `/services/data/v${api.conn.version}/sobjects/Opportunity/describe`,
+    `/services/data/v${api.conn.version}/sobjects/User/describe`,
+  ]);
+  const objects = new Set(((global as { sobjects: { name: string }[] }).sobjects ?? []).map((s) => s.name));
+  const oppFields = new Set((opportunity as Describe).fields.map((f) => f.name));
+  const userFields = new Set((user as Describe).fields.map((f) => f.name));
+  return {
+    multiCurrency: oppFields.has('CurrencyIsoCode'),
+    datedRates: objects.has('DatedConversionRate'),
+    splits: (opportunity as Describe).childRelationships.some(
+      (c) => c.relationshipName === 'OpportunitySplits',
+    ),
+    opportunityFields: Object.values(OPP).every((f) => oppFields.has(f)),
+    userFields: Object.values(USR).every((f) => userFields.has(f)),
+    attainmentObject: objects.has(ATTAINMENT_OBJECT),
+  };
+}
+
+const OPP_FIELDS = [
+  'Id',
+  'Name',
+  'AccountId',
+  'OwnerId',
+  'IsClosed',
+  'IsWon',
+  'CloseDate',
+  'Amount',
+  'SystemModstamp',
+];
+
+export function opportunitySelect(shape: OrgShape, splits: boolean): SoqlFragment {
+  const fields = [
+    ...OPP_FIELDS,
+    ...(shape.multiCurrency ? ['CurrencyIsoCode'] : []),
+    ...(shape.opportunityFields ? Object.values(OPP) : []),
+  ];
+  return splits && shape.splits
+    ? soqlFragment`SELECT ${soqlFields(fields)}, (SELECT SplitOwnerId, SplitPercentage FROM OpportunitySplits ORDER BY Id) FROM Opportunity`
+    : soqlFragment`SELECT ${soqlFields(fields)} FROM Opportunity`;
+}
+
+const EVENT_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, StartDateTime, ActivityDate, IsAllDayEvent, (SELECT RelationId, Relation.Type, Relation.Email, IsInvitee, IsParent, IsWhat, Status FROM EventRelations ORDER BY Id) FROM Event`;
+const TASK_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, ActivityDate, CreatedDate, Status, CallDisposition, (SELECT RelationId, Relation.Type, Relation.Email, IsWhat FROM TaskRelations ORDER BY Id) FROM Task`;
+
+export function opportunitiesByIds(shape: OrgShape, splits: boolean, ids: readonly string[]): string[] {
+  const select = opportunitySelect(shape, splits);
+  return inBatches(ids, (chunk) => soql`${select} WHERE Id IN ${chunk} ORDER BY Id`);
+}
+
+/** Events (not the child events of invitees) and call tasks whose What is one of `whatIds`. */
+export function activityQueries(whatIds: readonly string[]): { events: string[]; tasks: string[] } {
+  return {
+    events: inBatches(
+      whatIds,
+      (chunk) => soql`${EVENT_SELECT} WHERE IsChild = false AND WhatId IN ${chunk} ORDER BY Id`,
+    ),
+    tasks: inBatches(
+      whatIds,
+      (chunk) => soql`${TASK_SELECT} WHERE TaskSubtype = 'Call' AND WhatId IN ${chunk} ORDER BY Id`,
+    ),
+  };
+}
+
+export interface DealsWithActivities {
+  deals: Deal[];
+  activities: Activity[];
+  current: Map<string, DealFields>;
+}
+
+/** Maps opportunities and fetches their activities (and their accounts' deal-less ones, when asked). */
+export async function withActivities(
+  api: SalesforceApi,
+  opportunities: readonly SfOpportunity[],
+  corporateCurrency: string,
+  accountActivities: boolean,
+): Promise<DealsWithActivities> {
+  const deals = opportunities.map((o) => toDeal(o, corporateCurrency));
+  const current = new Map<string, DealFields>();
+  for (const o of opportunities) {
+    const fields = currentDealFields(o);
+    if (fields !== null) current.set(o.Id, fields);
+  }
+  const dealIds = deals.map((d) => d.id);
+  const whatIds = [...dealIds];
+  if (accountActivities) {
+    const accounts = new Set<string>();
+    for (const d of deals) if (d.accountId !== null) accounts.add(d.accountId);
+    whatIds.push(...[...accounts].sort());
+  }
+  const { events, tasks } = activityQueries(whatIds);
+  const results = await api.queryAll<SfEvent | SfTask>([...events, ...tasks]);
+  const dealSet = new Set(dealIds);
+  const activities: Activity[] = [];
+  results.forEach((rows, i) => {
+    const isEvent = i < events.length;
+    for (const row of rows)
+      activities.push(isEvent ? toMeeting(row as SfEvent, dealSet) : toCall(row as SfTask, dealSet));
+  });
+  return { deals, activities, current };
+}
+
+// --- backfill pages ------------------------------------------------------------------------------
+
+interface PageToken {
+  closeDate: string;
+  id: string;
+}
+
+export function closedBetweenQuery(
+  shape: OrgShape,
+  splits: boolean,
+  range: { from: string; to: string },
+  after: PageToken | null,
+  pageSize: number,
+): string {
+  const select = opportunitySelect(shape, splits);
+  const keyset =
+    after === null
+      ? soqlFragment``
+      : soqlFragment` AND (CloseDate > ${soqlDate(after.closeDate)} OR (CloseDate = ${soqlDate(after.closeDate)} AND Id > ${after.id}))`;
+  return soql`${select} WHERE IsClosed = true AND CloseDate >= ${soqlDate(range.from)} AND CloseDate <= ${soqlDate(range.to)}${keyset} ORDER BY CloseDate, Id LIMIT ${pageSize}`;
+}
+
+export function encodePageToken(token: PageToken): string {
+  return Buffer.from(JSON.stringify([token.closeDate, token.id])).toString('base64url');
+}
+
+export function decodePageToken(page: string): PageToken {
+  try {
+    const [closeDate, id] = JSON.parse(Buffer.from(page, 'base64url').toString('utf8')) as unknown[];
+    if (
+      typeof closeDate === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(closeDate) &&
+      typeof id === 'string' &&
+      id !== ''
+    ) {
+      return { closeDate, id };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new InputError(`not a Salesforce page token: ${JSON.stringify(page)}`);
+}
+
+// --- incremental cursors --------------------------------------------------------------------------
+
+/** [SystemModstamp as Salesforce wrote it, Id]; Id '' means "from this instant on". */
+export type Position = [stamp: string, id: string];
+
+export interface ChangeCursor {
+  opportunities: Position;
+  events: Position;
+  tasks: Position;
+  relations: Position;
+}
+
+export function startCursor(sinceMs: number): ChangeCursor {
+  const start: Position = [new Date(sinceMs).toISOString(), ''];
+  return { opportunities: start, events: start, tasks: start, relations: start };
+}
+
+export function encodeCursor(c: ChangeCursor): string {
+  return Buffer.from(
+    JSON.stringify({ v: 1, o: c.opportunities, e: c.events, t: c.tasks, r: c.relations }),
+  ).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): ChangeCursor {
+  try {
+    const raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const pos = (v: unknown): Position => {
+      if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string') {
+        soqlDateTime(v[0]);
+        return [v[0], v[1]];
+      }
+      throw new Error('bad position');
+    };
+    if (raw['v'] === 1)
+      return {
+        opportunities: pos(raw['o']),
+        events: pos(raw['e']),
+        tasks: pos(raw['t']),
+        relations: pos(raw['r']),
+      };
+  } catch {
+    // fall through to the error below
+  }
+  throw new InputError(`not a Salesforce change cursor: ${JSON.stringify(cursor)}`);
+}
+
+function after(p: Position): SoqlFragment {
+  const stamp = soqlDateTime(p[0]);
+  return soqlFragment`(SystemModstamp > ${stamp} OR (SystemModstamp = ${stamp} AND Id > ${p[1]}))`;
+}
+
+export function changeQueries(shape: OrgShape, splits: boolean, c: ChangeCursor, limit: number) {
+  const select = opportunitySelect(shape, splits);
+  const watched = shape.opportunityFields
+    ? soqlFragment`(IsWon = true OR ${soqlFields([OPP.evaluatedAt])} != null)`
+    : soqlFragment`IsWon = true`;
+  return {
+    opportunities: soql`${select} WHERE ${after(c.opportunities)} AND ${watched} ORDER BY SystemModstamp, Id LIMIT ${limit}`,
+    events: soql`SELECT Id, WhatId, What.Type, SystemModstamp FROM Event WHERE ${after(c.events)} AND IsChild = false ORDER BY SystemModstamp, Id LIMIT ${limit}`,
+    tasks: soql`SELECT Id, WhatId, What.Type, SystemModstamp FROM Task WHERE ${after(c.tasks)} AND TaskSubtype = 'Call' ORDER BY SystemModstamp, Id LIMIT ${limit}`,
+    relations: soql`SELECT Id, EventId, Event.WhatId, Event.What.Type, SystemModstamp FROM EventRelation WHERE ${after(c.relations)} ORDER BY SystemModstamp, Id LIMIT ${limit}`,
+  };
+}
