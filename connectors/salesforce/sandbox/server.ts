@@ -15,6 +15,8 @@
  *   sf.outboundIdle()            resolves when every queued notification has been acknowledged
  *   sf.expireAccessTokens()      every token issued so far is expired (401 INVALID_SESSION_ID)
  *   sf.read(sObject, id)         a record's stored values, for assertions
+ *   sf.writeCounts()             successful writes per record since the last resetStats(),
+ *                                { 'Opportunity:006...': n }, so a test can prove nothing was written twice
  *   sf.close()
  *
  * The same over HTTP, for a sandbox in another process: GET /__sandbox/stats,
@@ -99,6 +101,7 @@ export interface SalesforceSandbox {
   outboundIdle(): Promise<void>;
   expireAccessTokens(): void;
   read(sObject: string, id: string): Record<string, unknown> | undefined;
+  writeCounts(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -119,6 +122,11 @@ export async function startSalesforceSandbox(
   let baseUrl = '';
   const outbound = new Outbound(orgId, () => baseUrl, logger, options.outbound);
   dml.onChange((objectName, rec) => outbound.notify(objectName, rec));
+  const writes = new Map<string, number>();
+  dml.onChange((objectName, rec) => {
+    const key = `${objectName}:${rec.Id}`;
+    writes.set(key, (writes.get(key) ?? 0) + 1);
+  });
 
   if (options.snapshot !== undefined) {
     loadSnapshot(store, options.snapshot, { orgId, stamp: store.stamp() });
@@ -204,11 +212,15 @@ export async function startSalesforceSandbox(
     setSwitches: (partial) => switches.set(partial),
     switches: () => switches.get(),
     stats: () => state.stats.snapshot(switches.get().dailyApiLimit),
-    resetStats: () => state.stats.reset(),
+    resetStats: () => {
+      state.stats.reset();
+      writes.clear();
+    },
     setOutboundUrl: (url) => outbound.setUrl(url),
     outboundIdle: () => outbound.idle(),
     expireAccessTokens: () => state.tokens.expireAll(),
     read: (sObject, id) => readRecord(store, sObject, id),
+    writeCounts: () => Object.fromEntries([...writes].sort(([a], [b]) => (a < b ? -1 : 1))),
     close: async () => {
       outbound.close();
       await state.bulk.idle();
