@@ -61,6 +61,7 @@ export class HubSpotApi {
     private readonly limits: PortalLimits,
     private readonly timezone: () => string | undefined,
     private readonly logger: Logger = silentLogger,
+    private readonly retryBaseMs = 200,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
@@ -124,7 +125,7 @@ export class HubSpotApi {
           (err.code === 'CRM_UNAVAILABLE' || err.code === 'RECORD_LOCKED') &&
           unavailable < MAX_UNAVAILABLE_RETRIES
         ) {
-          const wait = 200 * 2 ** unavailable;
+          const wait = this.retryBaseMs * 2 ** unavailable;
           unavailable++;
           this.logger.warn(
             { call: label, waitMs: wait, status: err.status },

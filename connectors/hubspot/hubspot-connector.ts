@@ -75,6 +75,7 @@ export function createHubSpotConnector(config: HubSpotConnectorConfig): HubSpotC
     limitsForPortal(basePath, String(config.portalId), config.rateLimits),
     () => timezone,
     logger,
+    config.rateLimits?.retryBaseMs,
   );
   const pull = new HubSpotPull(
     api,

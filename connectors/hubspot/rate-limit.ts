@@ -68,6 +68,8 @@ export interface RateLimitSettings {
   windowMs?: number;
   /** Search calls per second; default 4. */
   searchPerSecond?: number;
+  /** First wait after a 5xx or a network error, doubled at each retry; default 200 ms. */
+  retryBaseMs?: number;
 }
 
 /**

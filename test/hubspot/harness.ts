@@ -45,7 +45,7 @@ export function connectorFor(
     clientSecret: sb.clientSecret,
     portalId: sb.portalId,
     managerMapping: { owners: {}, teams: sb.idMap.teams },
-    rateLimits: { tenSecondly: 100_000, windowMs: 10_000, searchPerSecond: 10_000 },
+    rateLimits: { tenSecondly: 100_000, windowMs: 10_000, searchPerSecond: 10_000, retryBaseMs: 10 },
     ...over,
   });
 }
