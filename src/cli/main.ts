@@ -14,7 +14,9 @@ export const EXIT_BAD_INPUT = 2;
 
 export async function runCli(argv: readonly string[]): Promise<number> {
   const program = buildProgram(commandModules);
-  program.exitOverride();
+  // Subcommands copy the exit handler only when they are created, which was before this point:
+  // without setting it on each, a bad flag of a subcommand would exit 1 instead of 2.
+  for (const command of [program, ...program.commands]) command.exitOverride();
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;

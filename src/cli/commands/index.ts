@@ -1,4 +1,5 @@
 /** Every CLI command module, in the order `--help` lists them. */
 import type { CommandModule } from '../program.js';
+import * as generate from './generate.js';
 
-export const commandModules: CommandModule[] = [];
+export const commandModules: CommandModule[] = [generate];

@@ -1,0 +1,80 @@
+/**
+ * The environment, parsed once at start by one zod schema. Every missing or invalid variable is
+ * named in one combined error, so an operator fixes them all in one go. Nothing else reads
+ * process.env: the parsed config is passed down. No secret has a default.
+ */
+import { z } from 'zod';
+import { InputError } from './errors.js';
+
+const url = z.url({ error: 'must be a URL such as https://example.com' });
+const secret = (what: string, min: number) =>
+  z.string({ error: `is required (${what})` }).min(min, `must be at least ${min} characters (${what})`);
+
+/** 32 bytes for AES-256-GCM, as 64 hex characters or base64. */
+const encryptionKey = z
+  .string({ error: 'is required (32-byte key: 64 hex characters or base64), e.g. `openssl rand -hex 32`' })
+  .transform((s, ctx) => {
+    const bytes = /^[0-9a-fA-F]{64}$/.test(s) ? Buffer.from(s, 'hex') : Buffer.from(s, 'base64');
+    if (bytes.length !== 32) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must decode to exactly 32 bytes (64 hex characters or base64)',
+      });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+export const configSchema = z.object({
+  REDIS_URL: url.default('redis://127.0.0.1:6379'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Where CRMs reach this service (webhook and OAuth callback URLs are built from it). */
+  PUBLIC_BASE_URL: url.default('http://127.0.0.1:3000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  ADMIN_TOKEN: secret('bearer token of the admin API and the queue dashboard', 24),
+  ENCRYPTION_KEY: encryptionKey,
+
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+  SALESFORCE_LOGIN_URL: url.default('https://login.salesforce.com'),
+
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  HUBSPOT_APP_ID: z.string().min(1).optional(),
+  HUBSPOT_BASE_PATH: url.default('https://api.hubapi.com'),
+  HUBSPOT_AUTHORIZE_URL: url.default('https://app.hubspot.com/oauth/authorize'),
+
+  /** Key prefix of everything playercoach keeps in Redis; tests give each run its own. */
+  KEY_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9:_-]+$/i)
+    .default('pc'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** Share of the org's remaining daily API calls a backfill may use before it pauses itself. */
+  BACKFILL_BUDGET_SHARE: z.coerce.number().gt(0).max(1).default(0.25),
+  RECONCILE_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(15 * 60_000),
+  RECONCILE_LOOKBACK_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60 * 60_000),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parses the environment; throws one InputError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`);
+  throw new InputError([
+    `invalid environment (${issues.length} problem${issues.length === 1 ? '' : 's'}):`,
+    ...issues,
+  ]);
+}

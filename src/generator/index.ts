@@ -1,0 +1,3 @@
+/** The synthetic org generator: what tests, sandboxes, benchmarks and the demo import. */
+export { GENERATE_DEFAULTS, type GenerateOptions, generateOrg } from './generate-org.js';
+export { writeSnapshot } from './write-snapshot.js';
