@@ -15,6 +15,7 @@ import {
 import { toConversionRate, toRate } from '../../connectors/hubspot/mappers/to-rate.js';
 import type { HubSpotSandbox, SandboxIdMap } from '../../connectors/hubspot/sandbox/server.js';
 import { type Participant, parseSnapshot, type Snapshot } from '../../src/domain/snapshot.js';
+import { generateOrg } from '../../src/generator/index.js';
 import { connectorFor, pullEverything, sandboxWith } from './harness.js';
 import { smallOrg } from './small-org.js';
 
@@ -131,5 +132,24 @@ describe('HubSpot round trip of the small org', () => {
     expect(byUser.get(rita)).toBe(moe);
     expect(byUser.get(sb.idMap.users['R2']!)).toBe(sb.idMap.users['M1']);
     expect(byUser.get(moe)).toBeNull();
+  });
+});
+
+describe('HubSpot round trip of a generated org', () => {
+  it('pulls back a 300-deal org equal in everything HubSpot can hold', async () => {
+    const original = generateOrg({ deals: 300, seed: 11 });
+    const sb = await sandboxWith(original);
+    try {
+      const connector = connectorFor(sb, {
+        fiscalYearStartMonth: original.fiscalYearStartMonth,
+        internalDomains: original.internalDomains,
+      });
+      const pulled = await pullEverything(connector, { pageSize: 120, tenant: original.tenant });
+      const want = expected(original, sb.idMap);
+      expect(pulled.deals).toHaveLength(original.deals.length);
+      expect(comparable(pulled)).toEqual(comparable(want));
+    } finally {
+      await sb.close();
+    }
   });
 });

@@ -225,6 +225,8 @@ export class PortalStore {
   /** "type:property" → value → record id, for properties with hasUniqueValue. */
   private readonly unique = new Map<string, Map<string, string>>();
   private readonly listeners: Array<(e: ChangeEvent) => void> = [];
+  /** Bumped on every change to a type's records, so search can cache a query's matches safely. */
+  private readonly versions = new Map<string, number>();
   private nextNumericId = 10_000_001;
   private nextCustomType = 1;
   now: () => number = () => Date.now();
@@ -270,6 +272,14 @@ export class PortalStore {
       }
       this.propertyDefs.set(type, defs);
     }
+  }
+
+  version(type: string): number {
+    return this.versions.get(type) ?? 0;
+  }
+
+  private bump(type: string): void {
+    this.versions.set(type, this.version(type) + 1);
   }
 
   onChange(listener: (e: ChangeEvent) => void): void {
@@ -513,6 +523,7 @@ export class PortalStore {
       archived: false,
     };
     this.all(type).set(id, record);
+    this.bump(type);
     for (const [name, value] of Object.entries(values)) this.indexUnique(type, name, value, id);
     if (!options.silent) this.emit({ objectType: type, objectId: id, kind: 'creation' });
     return record;
@@ -539,6 +550,7 @@ export class PortalStore {
       this.indexUnique(type, name, value, id);
       changed.push(name);
     }
+    this.bump(type);
     // HubSpot bumps hs_lastmodifieddate on every accepted update, changed or not.
     const stamp = new Date(options.at ?? this.now()).toISOString();
     record.properties['hs_lastmodifieddate'] = stamp;
@@ -559,6 +571,7 @@ export class PortalStore {
     const record = this.get(type, id);
     if (!record) return;
     record.archived = true;
+    this.bump(type);
     for (const [name, value] of Object.entries(record.properties)) {
       const index = this.unique.get(`${type}:${name}`);
       if (index && value !== null) index.delete(value);

@@ -39,6 +39,14 @@ interface SearchBody {
 
 type Kind = 'number' | 'string';
 
+/**
+ * The matches of the last few queries, keyed by type, store version and filters: paging through
+ * one query (`after` = 200, 400, ...) scans the portal once, not once per page. Any change to the
+ * type's records changes the version, so a cached answer is never stale.
+ */
+const MATCH_CACHE_SIZE = 8;
+const matchCaches = new WeakMap<PortalStore, Map<string, HsRecord[]>>();
+
 /** Parsed numeric values per record, keyed by the raw string so an update never serves a stale one. */
 const numericCache = new WeakMap<HsRecord, Map<string, [string, number | null]>>();
 
@@ -199,29 +207,17 @@ export const searchRoutes: RouteModule = (app, { store }) => {
           `The search cannot page past ${MAX_RESULTS} results; narrow the filters instead.`,
         );
       }
-      const compiled = groups.map((g) => (g.filters ?? []).map((f) => compile(store, type, f)));
-      const matches: HsRecord[] = [];
-      for (const record of store.all(type).values()) {
-        if (record.archived) continue;
-        if (compiled.length > 0 && !compiled.some((fs) => fs.every((f) => f(record)))) continue;
-        matches.push(record);
-      }
       const sort = parseSort(body.sorts);
-      if (sort && sort.name !== 'hs_object_id') {
-        const kind = kindOf(store, type, sort.name);
-        const key = (r: HsRecord) => {
-          const raw = r.properties[sort.name] ?? null;
-          return kind === 'number' ? numeric(r, sort.name, raw) : raw;
-        };
-        matches.sort((a, b) => {
-          const ka = key(a);
-          const kb = key(b);
-          const c = ka === kb ? 0 : ka === null ? 1 : kb === null ? -1 : ka < kb ? -1 : 1;
-          return (sort.desc ? -c : c) || compareIds(a.id, b.id);
-        });
-      } else if (sort?.desc) {
-        matches.reverse();
+      const cacheKey = `${type}|${store.version(type)}|${JSON.stringify([groups, body.sorts ?? null])}`;
+      let matchCache = matchCaches.get(store);
+      if (!matchCache) {
+        matchCache = new Map();
+        matchCaches.set(store, matchCache);
       }
+      const matches = matchCache.get(cacheKey) ?? findMatches(store, type, groups, sort);
+      matchCache.delete(cacheKey);
+      matchCache.set(cacheKey, matches);
+      while (matchCache.size > MATCH_CACHE_SIZE) matchCache.delete(matchCache.keys().next().value!);
       const page = matches.slice(offset, offset + limit);
       const next = offset + limit < matches.length ? String(offset + limit) : null;
       return {
@@ -232,3 +228,34 @@ export const searchRoutes: RouteModule = (app, { store }) => {
     },
   );
 };
+
+function findMatches(
+  store: PortalStore,
+  type: string,
+  groups: NonNullable<SearchBody['filterGroups']>,
+  sort: { name: string; desc: boolean } | null,
+): HsRecord[] {
+  const compiled = groups.map((g) => (g.filters ?? []).map((f) => compile(store, type, f)));
+  const matches: HsRecord[] = [];
+  for (const record of store.all(type).values()) {
+    if (record.archived) continue;
+    if (compiled.length > 0 && !compiled.some((fs) => fs.every((f) => f(record)))) continue;
+    matches.push(record);
+  }
+  if (sort && sort.name !== 'hs_object_id') {
+    const kind = kindOf(store, type, sort.name);
+    const key = (r: HsRecord) => {
+      const raw = r.properties[sort.name] ?? null;
+      return kind === 'number' ? numeric(r, sort.name, raw) : raw;
+    };
+    matches.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      const c = ka === kb ? 0 : ka === null ? 1 : kb === null ? -1 : ka < kb ? -1 : 1;
+      return (sort.desc ? -c : c) || compareIds(a.id, b.id);
+    });
+  } else if (sort?.desc) {
+    matches.reverse();
+  }
+  return matches;
+}
