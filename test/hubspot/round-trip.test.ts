@@ -122,6 +122,24 @@ describe('HubSpot round trip of the small org', () => {
     expect(comparable(pulled)).toEqual(comparable(expected(original, sb.idMap)));
   });
 
+  it('pulls deals by id (leaving out ids that name none), resolves activities to deals, reports API usage', async () => {
+    const connector = connectorFor(sb);
+    const d1 = sb.idMap.deals['D1']!;
+    const d2 = sb.idMap.deals['D2']!;
+    const batch = await connector.pullDeals([d1, '99999999'], { splits: true, accountActivities: false });
+    expect(batch.deals.map((d) => d.id)).toEqual([d1]);
+    expect(batch.activities.map((a) => a.id).sort()).toEqual(
+      ['E1', 'E2', 'C2'].map((a) => sb.idMap.activities[a]!).sort(),
+    );
+    const resolved = await connector.resolveDealIds([
+      { objectType: 'call', id: sb.idMap.activities['C2']!, occurredAt: null },
+      { objectType: 'meeting', id: sb.idMap.activities['E3']!, occurredAt: null },
+      { objectType: 'deal', id: d1, occurredAt: null },
+    ]);
+    expect(resolved).toEqual([d1, d2].sort());
+    expect(await connector.apiUsage()).toMatchObject({ limit: 650_000 });
+  });
+
   it('takes managers from the owner mapping before the team mapping', async () => {
     const rita = sb.idMap.users['R1']!;
     const moe = sb.idMap.users['M0']!;

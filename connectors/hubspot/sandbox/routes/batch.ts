@@ -13,8 +13,9 @@ import { serializeRecord } from '../serialize.js';
 const MAX_INPUTS = 100;
 
 type Params = { objectType: string };
+type BatchInput = { id?: string | number; idProperty?: string; properties?: Record<string, unknown> };
 interface BatchBody {
-  inputs?: Array<{ id?: string | number; idProperty?: string; properties?: Record<string, unknown> }>;
+  inputs?: BatchInput[];
   properties?: string[];
   propertiesWithHistory?: string[];
   idProperty?: string;
@@ -114,33 +115,36 @@ export const batchRoutes: RouteModule = (app, { store, limits }) => {
     },
   );
 
+  /** Runs one write per input; a thrown SandboxInputError fails that input only. */
+  function eachInput(inputs: BatchInput[], write: (input: BatchInput, id: string) => unknown) {
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const input of inputs) {
+      const id = String(input.id ?? '');
+      try {
+        if (limits.failInput()) {
+          throw new SandboxInputError('INTERNAL_ERROR', 'A temporary error occurred; retry this input.', 500);
+        }
+        results.push(write(input, id));
+      } catch (err) {
+        errors.push(inputError(err, id));
+      }
+    }
+    return batchAnswer(results, errors, 200);
+  }
+
   app.post<{ Params: Params; Body: BatchBody }>(
     '/crm/v3/objects/:objectType/batch/update',
     async (req, reply) => {
       const type = store.resolveType(req.params.objectType);
       const inputs = checkInputs(req.body);
       checkPropertyNames(store, type, inputs);
-      const results: unknown[] = [];
-      const errors: unknown[] = [];
-      for (const input of inputs) {
-        const id = String(input.id ?? '');
-        try {
-          if (limits.failInput()) {
-            throw new SandboxInputError(
-              'INTERNAL_ERROR',
-              'A temporary error occurred; retry this input.',
-              500,
-            );
-          }
-          const record = store.find(type, id, input.idProperty);
-          if (!record) throw new SandboxInputError('OBJECT_NOT_FOUND', `Object ${id} was not found.`, 404);
-          store.update(type, record.id, input.properties ?? {});
-          results.push(serializeRecord(store, type, record, Object.keys(input.properties ?? {})));
-        } catch (err) {
-          errors.push(inputError(err, id));
-        }
-      }
-      const answer = batchAnswer(results, errors, 200);
+      const answer = eachInput(inputs, (input, id) => {
+        const record = store.find(type, id, input.idProperty);
+        if (!record) throw new SandboxInputError('OBJECT_NOT_FOUND', `Object ${id} was not found.`, 404);
+        store.update(type, record.id, input.properties ?? {});
+        return serializeRecord(store, type, record, Object.keys(input.properties ?? {}));
+      });
       return reply.code(answer.status).send(answer.body);
     },
   );
@@ -151,34 +155,18 @@ export const batchRoutes: RouteModule = (app, { store, limits }) => {
       const type = store.resolveType(req.params.objectType);
       const inputs = checkInputs(req.body);
       checkPropertyNames(store, type, inputs);
-      const results: unknown[] = [];
-      const errors: unknown[] = [];
-      for (const input of inputs) {
-        const id = String(input.id ?? '');
-        try {
-          if (limits.failInput()) {
-            throw new SandboxInputError(
-              'INTERNAL_ERROR',
-              'A temporary error occurred; retry this input.',
-              500,
-            );
-          }
-          const idProperty = input.idProperty;
-          if (!idProperty)
-            throw new SandboxInputError('VALIDATION_ERROR', 'idProperty is required for upsert');
-          let record: HsRecord | undefined = store.find(type, id, idProperty);
-          const created = record === undefined;
-          if (record) store.update(type, record.id, input.properties ?? {});
-          else record = store.create(type, { ...(input.properties ?? {}), [idProperty]: id });
-          results.push({
-            ...serializeRecord(store, type, record, [...Object.keys(input.properties ?? {}), idProperty]),
-            new: created,
-          });
-        } catch (err) {
-          errors.push(inputError(err, id));
-        }
-      }
-      const answer = batchAnswer(results, errors, 200);
+      const answer = eachInput(inputs, (input, id) => {
+        const idProperty = input.idProperty;
+        if (!idProperty) throw new SandboxInputError('VALIDATION_ERROR', 'idProperty is required for upsert');
+        let record: HsRecord | undefined = store.find(type, id, idProperty);
+        const created = record === undefined;
+        if (record) store.update(type, record.id, input.properties ?? {});
+        else record = store.create(type, { ...(input.properties ?? {}), [idProperty]: id });
+        return {
+          ...serializeRecord(store, type, record, [...Object.keys(input.properties ?? {}), idProperty]),
+          new: created,
+        };
+      });
       return reply.code(answer.status).send(answer.body);
     },
   );
