@@ -11,13 +11,23 @@
 import { type Processor, Worker } from 'bullmq';
 import { backfill } from '../jobs/backfill.job.js';
 import { QUEUE_NAMES, type QueueName } from '../jobs/catalog.js';
-import type { PipelineDeps } from '../jobs/deps.js';
+import { createConnectorFactory } from '../jobs/connector-factory.js';
+import { type PipelineDeps, pipelineSettings } from '../jobs/deps.js';
 import { backoffStrategy } from '../jobs/errors.js';
 import { makeProcessor } from '../jobs/processor.js';
+import { createQueues } from '../jobs/queues.js';
 import { recompute } from '../jobs/recompute.job.js';
 import { reconcile } from '../jobs/reconcile.job.js';
 import { syncChanges } from '../jobs/sync-changes.job.js';
 import { writeBack } from '../jobs/write-back.job.js';
+import type { Config } from './config.js';
+import { createSecretBox } from './crypto.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { createRedis } from './redis.js';
+import { scheduleReconcile } from './service/reconcile.js';
+import { keyLayout } from './store/keys.js';
+import { createTenantStore } from './tenants/tenant-store.js';
 
 export interface WorkerOptions {
   /** Jobs each queue's worker runs at once (WORKER_CONCURRENCY). */
@@ -74,6 +84,76 @@ export function startWorker(deps: PipelineDeps, options: WorkerOptions): Running
     workers,
     async close() {
       await Promise.all([...workers.values()].map((w) => w.close()));
+    },
+  };
+}
+
+export interface WorkerProcess {
+  deps: PipelineDeps;
+  worker: RunningWorker;
+  /** Stops taking jobs, lets the active ones finish, closes the queues and quits Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * The production wiring (what `playercoach worker` runs): one Redis connection that waits through
+ * outages, the tenant store, a connector per tenant, the workers, and a reconcile job scheduler
+ * for every tenant (upserting is idempotent, so every worker start may do it).
+ */
+export async function runWorker(
+  config: Config,
+  options: { logger?: Logger; queues?: readonly QueueName[] } = {},
+): Promise<WorkerProcess> {
+  const logger =
+    options.logger ?? createLogger({ level: config.LOG_LEVEL, pretty: Boolean(process.stdout.isTTY) });
+  const redis = createRedis(config.REDIS_URL, 'worker');
+  // ioredis reconnects by itself; without a listener every failed attempt would go to stderr.
+  redis.on('error', (err: Error) =>
+    logger.warn({ error: { type: err.name, message: err.message } }, 'redis error'),
+  );
+  redis.on('ready', () => logger.info('redis ready'));
+  const keys = keyLayout(config.KEY_PREFIX);
+  const queues = createQueues(redis, keys.queuePrefix);
+  const tenants = createTenantStore({
+    redis,
+    keys,
+    box: createSecretBox(config.ENCRYPTION_KEY),
+    now: Date.now,
+  });
+  const metrics = createMetrics({ processMetrics: false });
+  const deps: PipelineDeps = {
+    redis,
+    keys,
+    queues,
+    tenants,
+    connectors: createConnectorFactory({ config, tenants, logger }),
+    logger,
+    now: Date.now,
+    settings: pipelineSettings(config),
+    metrics,
+  };
+  const worker = startWorker(deps, {
+    concurrency: config.WORKER_CONCURRENCY,
+    ...(options.queues ? { queues: options.queues } : {}),
+  });
+  for (const tenant of await tenants.list()) await scheduleReconcile(deps, tenant.id);
+  logger.info(
+    { queues: [...worker.workers.keys()], concurrency: config.WORKER_CONCURRENCY },
+    'worker started',
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    deps,
+    worker,
+    close() {
+      closing ??= (async () => {
+        await worker.close();
+        await queues.close();
+        await redis.quit().catch(() => redis.disconnect());
+        logger.info('worker closed');
+      })();
+      return closing;
     },
   };
 }

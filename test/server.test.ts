@@ -1,6 +1,6 @@
 // Protects the entry point: `playercoach serve` listens, exits 0 on SIGTERM and 2 on a bad
 // environment; and the server on a real port comes back by itself after Redis is killed and restarted.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { type RunningServer, startServer } from '../src/server.js';
+import { waitForLine } from './support/child.js';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';
 import { cleanPrefix, testRedis, uniquePrefix } from './support/redis.js';
 
@@ -23,20 +24,6 @@ function serveEnv(prefix: string): Record<string, string> {
     KEY_PREFIX: prefix,
     LOG_LEVEL: 'info',
   };
-}
-
-/** Collects a child's stdout and resolves when a line matches. */
-function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const line = buffer.split('\n').find((l) => pattern.test(l));
-      if (line) resolve(line);
-    });
-    // 'close' comes after stdout is drained ('exit' may come before the last lines are read).
-    child.once('close', (code) => reject(new Error(`exited with ${code} before ${pattern}: ${buffer}`)));
-  });
 }
 
 describe('playercoach serve', () => {

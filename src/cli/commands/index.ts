@@ -3,5 +3,6 @@ import type { CommandModule } from '../program.js';
 import * as compute from './compute.js';
 import * as generate from './generate.js';
 import { serveCommand } from './serve.js';
+import { workerCommand } from './worker.js';
 
-export const commandModules: CommandModule[] = [generate, compute, serveCommand];
+export const commandModules: CommandModule[] = [generate, compute, serveCommand, workerCommand];
