@@ -37,10 +37,20 @@ export function parsePayload<Q extends QueueName>(name: Q, payload: unknown): Jo
   return parsed.data as JobPayload<Q>;
 }
 
-export function createQueues(connection: Redis, prefix: string): Queues {
+/**
+ * `onError` hears what the queues' connection reports (a Redis restart, a close racing a command);
+ * without a listener Node would treat such an 'error' event as fatal and end the process.
+ */
+export function createQueues(
+  connection: Redis,
+  prefix: string,
+  onError: (err: Error) => void = () => undefined,
+): Queues {
   const queues = new Map<QueueName, Queue>();
   for (const name of QUEUE_NAMES) {
-    queues.set(name, new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }));
+    const queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    queue.on('error', onError);
+    queues.set(name, queue);
   }
   const queue = (name: QueueName): Queue => {
     const q = queues.get(name);

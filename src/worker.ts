@@ -113,7 +113,9 @@ export async function runWorker(
   );
   redis.on('ready', () => logger.info('redis ready'));
   const keys = keyLayout(config.KEY_PREFIX);
-  const queues = createQueues(redis, keys.queuePrefix);
+  const queues = createQueues(redis, keys.queuePrefix, (err) =>
+    logger.warn({ error: { type: err.name, message: err.message } }, 'queue error'),
+  );
   const tenants = createTenantStore({
     redis,
     keys,

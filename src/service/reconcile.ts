@@ -1,6 +1,6 @@
 /**
  * The reconcile job scheduler of a tenant: BullMQ repeats the `reconcile` job every
- * RECONCILE_EVERY_MS. Upserting is idempotent, so every worker start (and every tenant creation)
+ * RECONCILE_EVERY_MS, the first run right away. Every worker start (and every tenant creation)
  * may call it; one scheduler per tenant exists however many workers run.
  */
 import type { PipelineDeps } from '../../jobs/deps.js';
@@ -12,6 +12,10 @@ export function reconcileSchedulerId(tenantId: string): string {
 
 export async function scheduleReconcile(deps: Pick<PipelineDeps, 'queues' | 'settings'>, tenantId: string) {
   const data = parsePayload('reconcile', { tenant: tenantId });
+  // Upserting reschedules the next run to now: a worker (re)start must not add a reconcile to
+  // whatever is running, so an unchanged scheduler is left alone.
+  const existing = await deps.queues.queue('reconcile').getJobScheduler(reconcileSchedulerId(tenantId));
+  if (existing?.every === deps.settings.reconcileEveryMs) return;
   await deps.queues.queue('reconcile').upsertJobScheduler(
     reconcileSchedulerId(tenantId),
     { every: deps.settings.reconcileEveryMs },

@@ -4,7 +4,9 @@
  * Message endpoint with its secret once, because the admin must paste it into Salesforce.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { pipelineSettings } from '../../../../jobs/deps.js';
 import { PlayercoachError } from '../../../errors.js';
+import { scheduleReconcile, unscheduleReconcile } from '../../../service/reconcile.js';
 import { maskTenant, type Tenant } from '../../../tenants/tenant.js';
 import type { AppDeps } from '../../deps.js';
 import { tenantParam } from './params.js';
@@ -18,6 +20,7 @@ export function salesforceWebhookUrl(publicBaseUrl: string, t: Tenant): string |
 export const tenantRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   app.post('/tenants', async (request, reply) => {
     const tenant = await deps.tenants.create(request.body);
+    await scheduleReconcile({ queues: deps.queues, settings: pipelineSettings(deps.config) }, tenant.id);
     request.log.info({ tenant: tenant.id, kind: tenant.kind }, 'tenant created');
     const webhookUrl = salesforceWebhookUrl(deps.config.PUBLIC_BASE_URL, tenant);
     return reply.code(201).send({ tenant: maskTenant(tenant), ...(webhookUrl ? { webhookUrl } : {}) });
@@ -33,6 +36,7 @@ export const tenantRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
     const id = tenantParam(request.params);
     if (!(await deps.tenants.delete(id)))
       throw new PlayercoachError('NOT_FOUND', `tenant "${id}" does not exist`);
+    await unscheduleReconcile(deps, id);
     request.log.info({ tenant: id }, 'tenant deleted');
     return reply.code(204).send();
   });
