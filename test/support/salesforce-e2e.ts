@@ -251,8 +251,9 @@ export async function waitForBackfill(
 ): Promise<BackfillState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await e2e.admin('GET', `/tenants/${TENANT}/backfills/${id}`);
-    if (done(body.backfill)) return body.backfill;
+    // While Redis is away the server answers 503; the backfill is read again once it is back.
+    const { status, body } = await e2e.admin('GET', `/tenants/${TENANT}/backfills/${id}`);
+    if (status === 200 && done(body.backfill)) return body.backfill;
     if (Date.now() > deadline) throw new Error(`backfill not done: ${JSON.stringify(body)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
