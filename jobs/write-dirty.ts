@@ -3,7 +3,7 @@
  * WriteBackPlan, only what differs from what the CRM holds is sent, and then the CRM state is
  * updated and the dirty marks cleared for what was written. Runs under the tenant lock.
  *
- * No duplicate writes after a crash: the records about to be sent are recorded as an intent
+ * No duplicate writes after a crash: the records about to be sent are recorded (as an intent)
  * before the CRM call and the intent is cleared in the same MULTI that records the CRM's new
  * values. An intent found at the start means a write-back died between the two; those records
  * are read back from the CRM first, so what already landed is not sent again.
@@ -144,11 +144,12 @@ async function writeChunk(
 
   const failed = new Map<string, WriteFailure>();
   if (!isEmptyPlan(desired)) {
-    const intent: string[] = [];
-    for (const d of desired.deals) intent.push(`deal:${d.dealId}`, JSON.stringify(d));
-    for (const a of desired.attainment) intent.push(`attainment:${a.key}`, JSON.stringify(a));
-    for (const u of desired.users) intent.push(`user:${u.userId}`, JSON.stringify(u));
-    await redis.hset(keys.writeIntent, ...intent);
+    const intent = [
+      ...desired.deals.map((d) => `deal:${d.dealId}`),
+      ...desired.attainment.map((a) => `attainment:${a.key}`),
+      ...desired.users.map((u) => `user:${u.userId}`),
+    ];
+    await redis.sadd(keys.writeIntent, ...intent);
 
     // The connector writes in the largest batches its CRM allows and retries what it can itself.
     const report = await rt.connector.writeBack(desired, crm);
@@ -199,12 +200,8 @@ async function writeChunk(
   // Cleared: what was written, what the CRM already held, and what failed for good.
   const keep = (kind: string, id: string) => failed.get(`${kind}:${id}`)?.retryable === true;
   outcome.retryable += [...failed.values()].filter((f) => f.retryable).length;
-  const dealArgs: string[] = [];
-  for (const id of ids.deals) {
-    if (keep('deal', id)) continue;
-    const ev = evaluations.get(id);
-    dealArgs.push(id, id, ev === undefined ? '' : JSON.stringify(ev));
-  }
+  // The ledger changes only under the tenant lock, which this write-back holds: no compare needed.
+  const doneDeals = ids.deals.filter((id) => !keep('deal', id));
   const rowArgs: string[] = [];
   for (const key of ids.rows) {
     if (keep('attainment', key)) continue;
@@ -217,8 +214,7 @@ async function writeChunk(
     const row = userRows.get(userRowKeys[i]!);
     userArgs.push(userId, userRowKeys[i]!, row === undefined ? '' : JSON.stringify(row));
   });
-  if (dealArgs.length > 0)
-    await runScript(redis, CLEAR_IF_SAME_LUA, [keys.dirtyDeals, keys.ledger], dealArgs);
+  if (doneDeals.length > 0) await redis.srem(keys.dirtyDeals, ...doneDeals);
   if (rowArgs.length > 0) await runScript(redis, CLEAR_IF_SAME_LUA, [keys.dirtyRows, keys.rows], rowArgs);
   if (userArgs.length > 0) await runScript(redis, CLEAR_IF_SAME_LUA, [keys.dirtyUsers, keys.rows], userArgs);
 }

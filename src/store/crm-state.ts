@@ -63,7 +63,7 @@ export class CrmState {
 
   /** The records of a write-back that was cut short (`deal:<id>`, `attainment:<key>`, `user:<id>`). */
   intent(): Promise<string[]> {
-    return this.redis.hkeys(this.keys.writeIntent);
+    return this.redis.smembers(this.keys.writeIntent);
   }
 
   async clearIntent(): Promise<void> {

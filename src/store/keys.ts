@@ -46,8 +46,8 @@ export interface TenantKeys {
   dirtyRows: string;
   dirtyUsers: string;
   /**
-   * HASH `deal:<id>` / `attainment:<key>` / `user:<id>` -> fields JSON: what a write-back is about
-   * to send. Present only while a write-back runs; one left behind means a crash between the CRM
+   * SET of `deal:<id>` / `attainment:<key>` / `user:<id>`: the records a write-back is about to
+   * send. Present only while a write-back runs; one left behind means a crash between the CRM
    * write and the Redis update, and the next write-back re-reads those records from the CRM first.
    */
   writeIntent: string;
