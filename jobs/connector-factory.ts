@@ -11,7 +11,8 @@ import type { Config } from '../src/config.js';
 import { PlayercoachError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import type { Tenant } from '../src/tenants/tenant.js';
-import type { ConnectorFactory, TenantSource } from './deps.js';
+import type { ConnectorFactory, PipelineMetrics, TenantSource } from './deps.js';
+import { instrumentConnector } from './instrument.js';
 
 export type ConnectorConfig = Pick<
   Config,
@@ -22,8 +23,9 @@ export function createConnectorFactory(options: {
   config: ConnectorConfig;
   tenants: TenantSource;
   logger: Logger;
+  metrics?: PipelineMetrics;
 }): ConnectorFactory {
-  const { config, tenants, logger } = options;
+  const { config, tenants, logger, metrics } = options;
   const cache = new Map<string, { updatedAt: string; connector: CrmConnector }>();
 
   const build = (tenant: Tenant): CrmConnector => {
@@ -77,7 +79,8 @@ export function createConnectorFactory(options: {
   return (tenant) => {
     const hit = cache.get(tenant.id);
     if (hit && hit.updatedAt === tenant.updatedAt) return hit.connector;
-    const connector = build(tenant);
+    const built = build(tenant);
+    const connector = metrics ? instrumentConnector(built, metrics) : built;
     cache.set(tenant.id, { updatedAt: tenant.updatedAt, connector });
     return connector;
   };

@@ -36,9 +36,6 @@ export function makeProcessor<Q extends QueueName>(
           ? { code: err.code, retryable: err.retryable, retryAfterMs: err.retryAfterMs, message: err.message }
           : { code: 'UNEXPECTED', message: err instanceof Error ? err.message : String(err) };
         log.warn({ error: detail, attempt: job.attemptsMade + 1 }, 'job failed');
-        if (deps.metrics && isPlayercoachError(err) && err.provider) {
-          deps.metrics.crmErrors.inc({ provider: err.provider, code: err.code });
-        }
       }
       return rethrowForQueue(err, job, token, deps.queues.queue(name));
     }

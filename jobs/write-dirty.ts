@@ -290,7 +290,6 @@ function countMetrics(
 ) {
   if (!deps.metrics) return;
   const provider = rt.tenant.kind;
-  deps.metrics.crmCalls.inc({ provider, operation: 'write-back' }, report.calls);
   deps.metrics.recordsWritten.inc({ provider, object: 'deal' }, written.deals.size);
   deps.metrics.recordsWritten.inc({ provider, object: 'attainment' }, written.attainment.size);
   deps.metrics.recordsWritten.inc({ provider, object: 'user' }, written.users.size);

@@ -69,6 +69,11 @@ export const configSchema = z.object({
    * died (SIGKILL, a lost machine) is taken up elsewhere after this long.
    */
   JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /**
+   * Where `playercoach worker` serves GET /metrics (CRM calls and errors, records written: the
+   * counters live in the process that does the work). Unset: no listener.
+   */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Write-backs wait this long after being asked for, so a burst of changes goes out in one batch. */
   WRITE_BACK_DELAY_MS: z.coerce.number().int().min(0).default(250),
   /** How long a pulled org (users, quotas, rates) is used before the worker pulls it again. */

@@ -8,7 +8,11 @@
  * a job cut off harder than that (SIGKILL, a lost machine) is found stalled once its lock expires
  * and runs again elsewhere, which every processor is written to survive.
  */
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Processor, Worker } from 'bullmq';
+import type { Registry } from 'prom-client';
 import { backfill } from '../jobs/backfill.job.js';
 import { QUEUE_NAMES, type QueueName } from '../jobs/catalog.js';
 import { createConnectorFactory } from '../jobs/connector-factory.js';
@@ -91,6 +95,8 @@ export function startWorker(deps: PipelineDeps, options: WorkerOptions): Running
 export interface WorkerProcess {
   deps: PipelineDeps;
   worker: RunningWorker;
+  /** Where GET /metrics is served, when WORKER_METRICS_PORT is set. */
+  metricsAddress: string | null;
   /** Stops taking jobs, lets the active ones finish, closes the queues and quits Redis. */
   close(): Promise<void>;
 }
@@ -122,13 +128,15 @@ export async function runWorker(
     box: createSecretBox(config.ENCRYPTION_KEY),
     now: Date.now,
   });
-  const metrics = createMetrics({ processMetrics: false });
+  // Job counts are the server's to report (they are the same from any process); this registry
+  // carries what only the worker sees: CRM calls and errors, records written.
+  const metrics = createMetrics({ processMetrics: true });
   const deps: PipelineDeps = {
     redis,
     keys,
     queues,
     tenants,
-    connectors: createConnectorFactory({ config, tenants, logger }),
+    connectors: createConnectorFactory({ config, tenants, logger, metrics }),
     logger,
     now: Date.now,
     settings: pipelineSettings(config),
@@ -139,8 +147,16 @@ export async function runWorker(
     ...(options.queues ? { queues: options.queues } : {}),
   });
   for (const tenant of await tenants.list()) await scheduleReconcile(deps, tenant.id);
+  const metricsServer =
+    config.WORKER_METRICS_PORT === undefined
+      ? null
+      : await serveMetrics(metrics.registry, config.HOST, config.WORKER_METRICS_PORT);
   logger.info(
-    { queues: [...worker.workers.keys()], concurrency: config.WORKER_CONCURRENCY },
+    {
+      queues: [...worker.workers.keys()],
+      concurrency: config.WORKER_CONCURRENCY,
+      ...(metricsServer ? { metrics: metricsServer.address } : {}),
+    },
     'worker started',
   );
 
@@ -148,14 +164,44 @@ export async function runWorker(
   return {
     deps,
     worker,
+    metricsAddress: metricsServer?.address ?? null,
     close() {
       closing ??= (async () => {
+        await metricsServer?.close();
         await worker.close();
         await queues.close();
         await redis.quit().catch(() => redis.disconnect());
         logger.info('worker closed');
       })();
       return closing;
+    },
+  };
+}
+
+/** A bare GET /metrics for the worker's registry: the worker has no HTTP app of its own. */
+async function serveMetrics(
+  registry: Registry,
+  host: string,
+  port: number,
+): Promise<{ address: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => res.writeHead(500).end(),
+    );
+  });
+  server.listen(port, host);
+  await once(server, 'listening');
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    address: `http://${host}:${bound}`,
+    async close() {
+      server.close();
+      await once(server, 'close');
     },
   };
 }

@@ -32,9 +32,15 @@ describe('a worker killed in the middle of a backfill', () => {
   it('reaches the state of a run straight through, without writing anything twice', async () => {
     const straight = await startSalesforceE2E({ deals: DEALS });
     runs.push(straight);
-    await straight.startWorker();
+    const worker = await straight.startWorker();
     const done = await waitForBackfill(straight, await start(straight), (b) => b.status === 'completed');
     expect(done.dealsPulled).toBe(DEALS);
+    // The worker counts its CRM calls and writes where Prometheus can scrape them.
+    const metrics = await (await fetch(`${worker.metricsAddress}/metrics`)).text();
+    expect(metrics).toMatch(
+      /playercoach_crm_calls_total\{provider="salesforce",operation="pull-closed"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/playercoach_records_written_total\{provider="salesforce",object="deal"\} [1-9]/);
 
     const killed = await startSalesforceE2E({ deals: DEALS });
     runs.push(killed);

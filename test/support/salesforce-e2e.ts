@@ -118,6 +118,7 @@ export async function startSalesforceE2E(options: {
     JOB_LOCK_MS: '2000',
     WRITE_BACK_DELAY_MS: '50',
     WORKER_CONCURRENCY: '2',
+    WORKER_METRICS_PORT: '0',
     // The scheduled reconcile runs when a worker starts; with no lookback it finds nothing and
     // stays out of the way of what a test does.
     RECONCILE_EVERY_MS: String(24 * 3600_000),
