@@ -36,6 +36,22 @@ describe('reconcile', () => {
     expect(crm.calls.pullChanged).toBe(3);
   });
 
+  it("rewrites the managers' current figures when a new fiscal period begins", async () => {
+    const crm = new MemoryCrm(smallOrg(), [deal('D1')], [meeting('A1', ['D1'], ['R1', 'M1'])]);
+    const clock = { now: Date.parse('2026-03-20T12:00:00Z') };
+    p = testPipeline({ label: 'period', connector: () => crm.connector(), now: () => clock.now });
+    await p.deps.queues.enqueue('reconcile', { tenant: 'acme' });
+    await p.settle();
+    expect(crm.userFields.get('M1')).toEqual({ currentAttainment: '0.1000', currentCredited: '100.00' });
+
+    clock.now = Date.parse('2026-04-02T12:00:00Z');
+    await p.deps.queues.enqueue('reconcile', { tenant: 'acme' });
+    await p.settle();
+    // FY2026-Q2: M1 has a quota of 1500.00 there and no credit yet.
+    expect(crm.userFields.get('M1')).toEqual({ currentAttainment: '0.0000', currentCredited: '0.00' });
+    expect(crm.writes.get('user:M1')).toBe(2);
+  });
+
   it('keeps one job scheduler per tenant', async () => {
     const crm = new MemoryCrm(smallOrg());
     p = testPipeline({ label: 'schedule', connector: () => crm.connector(), start: false });

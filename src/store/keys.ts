@@ -63,6 +63,8 @@ export interface TenantKeys {
   managerHistory: string;
   /** STRING: the reconcile cursor. */
   cursor: string;
+  /** STRING: the fiscal period the managers' user fields were last written for. */
+  currentPeriod: string;
   /** STRING with TTL: a webhook event already accepted. */
   dedupe(eventId: string): string;
   /** HASH: one backfill's state, checkpoint and progress counters. */
@@ -107,6 +109,7 @@ function tenantKeys(t: string): TenantKeys {
     managersSeen: `${t}:managers:seen`,
     managerHistory: `${t}:managers:history`,
     cursor: `${t}:cursor`,
+    currentPeriod: `${t}:current-period`,
     dedupe: (eventId) => `${t}:dedupe:${eventId}`,
     backfill: (backfillId) => `${t}:backfill:${backfillId}`,
     backfills: `${t}:backfills`,
