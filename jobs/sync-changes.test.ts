@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ChangeEvent, CrmConnector } from '../connectors/types.js';
 import { explainDeal } from '../src/service/attainment.js';
 import { MemoryCrm } from '../test/support/memory-crm.js';
-import { completedJobs, type TestPipeline, testPipeline } from '../test/support/pipeline.js';
+import { completedJobs, type TestPipeline, tenantFixture, testPipeline } from '../test/support/pipeline.js';
 import { deal, meeting, smallOrg } from '../test/support/small-org.js';
 
 const dealChange = (id: string): ChangeEvent => ({ objectType: 'deal', id, occurredAt: null });
@@ -231,6 +231,29 @@ describe('sync-changes, recompute and write-back', () => {
       failure: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'blocked by a rule' },
     });
     expect(await p.deps.queues.queue('write-back').getJobCounts('failed')).toMatchObject({ failed: 0 });
+  });
+
+  it('pulls the org again once cached, and at once when the tenant record changed', async () => {
+    const crm = new MemoryCrm(smallOrg(), [deal('D1')]);
+    p = testPipeline({ label: 'org-cache', connector: () => crm.connector() });
+    const sync = async () => {
+      await p!.deps.queues.enqueue('sync-changes', {
+        tenant: 'acme',
+        changes: [dealChange('D1')],
+        source: 'webhook',
+      });
+      await p!.settle();
+    };
+    await sync();
+    await sync();
+    expect(crm.calls.pullOrg).toBe(1);
+    p.setTenant({
+      ...tenantFixture(),
+      settings: { timezone: 'Europe/Paris' },
+      updatedAt: '2026-03-20T13:00:00.000Z',
+    });
+    await sync();
+    expect(crm.calls.pullOrg).toBe(2);
   });
 
   it('a deal the CRM no longer has stops counting', async () => {

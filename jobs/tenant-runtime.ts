@@ -61,7 +61,12 @@ export async function loadTenant(deps: PipelineDeps, tenantId: string, log: Logg
       if (memo) return memo;
       const cached = await stores.org.get();
       let org = cached?.org;
-      if (cached === null || deps.now() - cached.pulledAt >= deps.settings.orgCacheTtlMs) {
+      const stale =
+        cached === null ||
+        deps.now() - cached.pulledAt >= deps.settings.orgCacheTtlMs ||
+        // A new manager mapping or new settings change what the pull returns.
+        cached.tenantVersion !== tenant.updatedAt;
+      if (stale) {
         org = await connector.pullOrg();
         quotaTouched.push(...(await refreshOrg(deps, tenant, stores, cached?.org ?? null, org, locked, log)));
       }
@@ -112,6 +117,6 @@ async function refreshOrg(
   const quotas = quotaChanges(before?.quotas ?? [], org.quotas);
   await stores.rows.markPending(quotas);
   if (locked) await stores.crm.record({ attainment: org.current.attainment, users: org.current.users });
-  await stores.org.put(org, deps.now());
+  await stores.org.put(org, deps.now(), tenant.updatedAt);
   return quotas;
 }

@@ -13,11 +13,14 @@ export interface CachedOrg {
   org: OrgData;
   /** Epoch ms of the pull. */
   pulledAt: number;
+  /** The tenant record's `updatedAt` at the pull: settings or a manager mapping changed since make it stale. */
+  tenantVersion: string;
 }
 
 interface StoredOrg extends Omit<OrgData, 'current'> {
   current: { attainment: [string, AttainmentFields][]; users: [string, UserFields][] };
   pulledAt: number;
+  tenantVersion: string;
 }
 
 export class OrgCache {
@@ -29,24 +32,21 @@ export class OrgCache {
   async get(): Promise<CachedOrg | null> {
     const json = await this.redis.get(this.keys.org);
     if (json === null) return null;
-    const { pulledAt, current, ...rest } = JSON.parse(json) as StoredOrg;
+    const { pulledAt, tenantVersion, current, ...rest } = JSON.parse(json) as StoredOrg;
     return {
       pulledAt,
+      tenantVersion,
       org: { ...rest, current: { attainment: new Map(current.attainment), users: new Map(current.users) } },
     };
   }
 
-  async put(org: OrgData, pulledAt: number): Promise<void> {
+  async put(org: OrgData, pulledAt: number, tenantVersion: string): Promise<void> {
     const stored: StoredOrg = {
       ...org,
       current: { attainment: [...org.current.attainment], users: [...org.current.users] },
       pulledAt,
+      tenantVersion,
     };
     await this.redis.set(this.keys.org, JSON.stringify(stored));
-  }
-
-  /** Forgets the entry, so the next job pulls the org again (an admin changed the mapping). */
-  async invalidate(): Promise<void> {
-    await this.redis.del(this.keys.org);
   }
 }

@@ -39,6 +39,8 @@ export interface TestPipeline {
   deps: PipelineDeps;
   worker: RunningWorker | null;
   workers: RunningWorker[];
+  /** Replaces a tenant record, as an admin's change through the tenant store would. */
+  setTenant(tenant: Tenant): void;
   /** Starts a worker (tests that want jobs to pile up first start it late, or per queue). */
   start(queues?: readonly QueueName[], concurrency?: number): RunningWorker;
   /** Resolves once every queue is empty: nothing waiting, active or delayed. */
@@ -81,6 +83,9 @@ export function testPipeline(options: {
     deps,
     worker: null,
     workers: [],
+    setTenant(tenant) {
+      tenants.set(tenant.id, tenant);
+    },
     start(only, concurrency = 4) {
       p.worker = startWorker(deps, { concurrency, ...(only ? { queues: only } : {}) });
       p.workers.push(p.worker);
