@@ -225,6 +225,8 @@ export class PortalStore {
   /** "type:property" → value → record id, for properties with hasUniqueValue. */
   private readonly unique = new Map<string, Map<string, string>>();
   private readonly listeners: Array<(e: ChangeEvent) => void> = [];
+  /** Accepted creates and updates per record (`<type>:<id>`), changed or not; for tests. */
+  readonly writes = new Map<string, number>();
   /** Bumped on every change to a type's records, so search can cache a query's matches safely. */
   private readonly versions = new Map<string, number>();
   private nextNumericId = 10_000_001;
@@ -524,6 +526,7 @@ export class PortalStore {
     };
     this.all(type).set(id, record);
     this.bump(type);
+    this.countWrite(type, id);
     for (const [name, value] of Object.entries(values)) this.indexUnique(type, name, value, id);
     if (!options.silent) this.emit({ objectType: type, objectId: id, kind: 'creation' });
     return record;
@@ -540,6 +543,7 @@ export class PortalStore {
     if (!record) throw new SandboxInputError('OBJECT_NOT_FOUND', `Object ${id} was not found`, 404);
     const values = this.normalize(type, properties);
     for (const [name, value] of Object.entries(values)) this.checkUnique(type, name, value, id);
+    this.countWrite(type, id);
     const changed: string[] = [];
     for (const [name, value] of Object.entries(values)) {
       const before = record.properties[name] ?? null;
@@ -565,6 +569,11 @@ export class PortalStore {
       });
     }
     return changed;
+  }
+
+  private countWrite(type: string, id: string): void {
+    const key = `${type}:${id}`;
+    this.writes.set(key, (this.writes.get(key) ?? 0) + 1);
   }
 
   archive(type: string, id: string): void {

@@ -18,6 +18,8 @@
  *   sb.setWebhookUrl(url | null)   where signed webhook batches go (signed with clientSecret)
  *   sb.webhooksIdle() resolves when every queued webhook batch is delivered or given up
  *   sb.store          the portal itself (PortalStore), for assertions
+ *   sb.writeCounts()  accepted creates and updates per record since the last resetStats(),
+ *                     { 'deals:123': n }, so a test can prove nothing was written twice
  *   sb.close()
  *
  * Over HTTP, for a sandbox in another process: GET /__sandbox/stats, DELETE /__sandbox/stats,
@@ -85,6 +87,7 @@ export interface HubSpotSandbox {
   setWebhookUrl(url: string | null): void;
   webhookStats(): WebhookStats;
   webhooksIdle(): Promise<void>;
+  writeCounts(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -211,7 +214,11 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
     setSwitches: built.setSwitches,
     switches: built.getSwitches,
     stats: () => built.limits.stats(),
-    resetStats: () => built.limits.resetStats(),
+    resetStats: () => {
+      built.limits.resetStats();
+      built.store.writes.clear();
+    },
+    writeCounts: () => Object.fromEntries([...built.store.writes].sort(([a], [b]) => (a < b ? -1 : 1))),
     setWebhookUrl: (url) => built.webhooks.setUrl(url),
     webhookStats: () => built.webhooks.stats(),
     webhooksIdle: () => built.webhooks.idle(),
