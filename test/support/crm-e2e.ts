@@ -1,14 +1,16 @@
 /**
- * One end-to-end setup against the Salesforce sandbox: a generated org loaded into the sandbox
- * with playercoach's fields installed, the real server on a real port (its log captured), a
- * tenant created through the admin API, and helpers to run workers in this process or as child
- * processes (`playercoach worker`), and to read back what the CRM holds through the real
- * Salesforce connector. Every secret used is listed, so a test can prove none reached a log.
+ * One end-to-end setup against a sandbox CRM (Salesforce or HubSpot): a generated org loaded into
+ * the sandbox with playercoach's fields installed, the real server on a real port (its log
+ * captured), a tenant created through the admin API, and helpers to run workers in this process
+ * or as child processes (`playercoach worker`), and to read back what the CRM holds through the
+ * real connector. Every secret used is listed, so a test can prove none reached a log.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Writable } from 'node:stream';
+import { createHubSpotConnector } from '../../connectors/hubspot/hubspot-connector.js';
+import { type HubSpotSandbox, startHubSpotSandbox } from '../../connectors/hubspot/sandbox/server.js';
 import { createSalesforceConnector } from '../../connectors/salesforce/salesforce-connector.js';
 import {
   type SalesforceSandbox,
@@ -57,9 +59,101 @@ export interface AdminAnswer {
   body: { backfill: BackfillState } & Record<string, unknown>;
 }
 
-export interface SalesforceE2E {
+export type Provider = 'salesforce' | 'hubspot';
+
+/** What differs between the two sandboxes, behind one shape. */
+interface SandboxSide {
+  clientId: string;
+  clientSecret: string;
+  /** Secrets the sandbox issued (tokens). */
+  secrets: string[];
+  env: Record<string, string>;
+  tenant(webhookSecret: string): Record<string, unknown>;
+  reader(): CrmConnector;
+  writeCounts(): Record<string, number>;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+async function salesforceSide(snapshot: Snapshot): Promise<SandboxSide & { sandbox: SalesforceSandbox }> {
+  const sandbox = await startSalesforceSandbox({ snapshot });
+  const tokens = sandbox.issueTokens();
+  return {
+    sandbox,
+    clientId: sandbox.clientId,
+    clientSecret: sandbox.clientSecret,
+    secrets: [tokens.accessToken, tokens.refreshToken],
+    env: {
+      SALESFORCE_CLIENT_ID: sandbox.clientId,
+      SALESFORCE_CLIENT_SECRET: sandbox.clientSecret,
+      SALESFORCE_LOGIN_URL: sandbox.url,
+    },
+    tenant: (webhookSecret) => ({
+      kind: 'salesforce',
+      salesforce: { orgId: sandbox.orgId, instanceUrl: sandbox.url, loginUrl: sandbox.url, webhookSecret },
+      credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+    }),
+    reader: () =>
+      createSalesforceConnector({
+        instanceUrl: sandbox.url,
+        loginUrl: sandbox.url,
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        clientId: sandbox.clientId,
+        clientSecret: sandbox.clientSecret,
+      }),
+    writeCounts: () => sandbox.writeCounts(),
+    resetStats: () => sandbox.resetStats(),
+    close: () => sandbox.close(),
+  };
+}
+
+async function hubspotSide(snapshot: Snapshot): Promise<SandboxSide & { sandbox: HubSpotSandbox }> {
+  const sandbox = await startHubSpotSandbox({ snapshot });
+  const tokens = sandbox.issueTokens();
+  // HubSpot has no manager field: the sandbox made one team per manager, which is the mapping.
+  const managerMapping = { owners: {}, teams: sandbox.idMap.teams };
+  return {
+    sandbox,
+    clientId: sandbox.clientId,
+    clientSecret: sandbox.clientSecret,
+    secrets: [tokens.accessToken, tokens.refreshToken],
+    env: { HUBSPOT_CLIENT_ID: sandbox.clientId, HUBSPOT_CLIENT_SECRET: sandbox.clientSecret },
+    tenant: () => ({
+      kind: 'hubspot',
+      hubspot: { portalId: sandbox.portalId, basePath: sandbox.url },
+      credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+      managerMapping,
+      // The snapshot's calendar, which HubSpot's API does not report.
+      settings: { fiscalYearStartMonth: snapshot.fiscalYearStartMonth, timezone: snapshot.timezone },
+    }),
+    reader: () =>
+      createHubSpotConnector({
+        basePath: sandbox.url,
+        portalId: sandbox.portalId,
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        clientId: sandbox.clientId,
+        clientSecret: sandbox.clientSecret,
+        managerMapping,
+        fiscalYearStartMonth: snapshot.fiscalYearStartMonth,
+        timezone: snapshot.timezone,
+      }),
+    writeCounts: () => sandbox.writeCounts(),
+    resetStats: () => sandbox.resetStats(),
+    close: () => sandbox.close(),
+  };
+}
+
+export interface CrmE2E {
+  provider: Provider;
   snapshot: Snapshot;
-  sandbox: SalesforceSandbox;
+  /** Set for the provider of this run. */
+  salesforce: SalesforceSandbox | null;
+  hubspot: HubSpotSandbox | null;
+  /** Writes per record the sandbox accepted since the last `resetStats()`. */
+  writeCounts(): Record<string, number>;
+  resetStats(): void;
   config: Config;
   server: RunningServer;
   /** The server and in-process workers log here; child workers' output is added too. */
@@ -82,25 +176,18 @@ export interface SalesforceE2E {
   close(): Promise<void>;
 }
 
-export async function startSalesforceE2E(options: {
+export async function startCrmE2E(options: {
+  provider: Provider;
   deals: number;
   seed?: number;
   redisUrl?: string;
   env?: Record<string, string>;
-}): Promise<SalesforceE2E> {
+}): Promise<CrmE2E> {
   const snapshot = generateOrg({ deals: options.deals, seed: options.seed ?? 7 });
-  const sandbox = await startSalesforceSandbox({ snapshot });
-  const tokens = sandbox.issueTokens();
-  const reader = (): CrmConnector =>
-    createSalesforceConnector({
-      instanceUrl: sandbox.url,
-      loginUrl: sandbox.url,
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
-      clientId: sandbox.clientId,
-      clientSecret: sandbox.clientSecret,
-    });
-  // As `playercoach install` would: the PC_ fields exist before anything is written.
+  const side =
+    options.provider === 'salesforce' ? await salesforceSide(snapshot) : await hubspotSide(snapshot);
+  const reader = side.reader;
+  // As `playercoach install` would: playercoach's fields exist before anything is written.
   await reader().install();
 
   const webhookSecret = randomBytes(24).toString('hex');
@@ -111,9 +198,7 @@ export async function startSalesforceE2E(options: {
     PORT: '0',
     ADMIN_TOKEN: `admin-${randomBytes(16).toString('hex')}`,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    SALESFORCE_CLIENT_ID: sandbox.clientId,
-    SALESFORCE_CLIENT_SECRET: sandbox.clientSecret,
-    SALESFORCE_LOGIN_URL: sandbox.url,
+    ...side.env,
     // A killed worker's jobs and tenant lock come back after 2 s rather than 30.
     JOB_LOCK_MS: '2000',
     WRITE_BACK_DELAY_MS: '50',
@@ -150,30 +235,25 @@ export async function startSalesforceE2E(options: {
   const created = await admin('POST', '/tenants', {
     id: TENANT,
     name: 'Acme',
-    kind: 'salesforce',
-    salesforce: { orgId: sandbox.orgId, instanceUrl: sandbox.url, loginUrl: sandbox.url, webhookSecret },
-    credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+    ...side.tenant(webhookSecret),
   });
   if (created.status !== 201) throw new Error(`tenant not created: ${JSON.stringify(created.body)}`);
-  sandbox.resetStats();
+  side.resetStats();
 
   const workers: WorkerProcess[] = [];
   const children: ChildProcess[] = [];
   return {
+    provider: options.provider,
     snapshot,
-    sandbox,
+    salesforce: 'orgId' in side.sandbox ? side.sandbox : null,
+    hubspot: 'portalId' in side.sandbox ? side.sandbox : null,
+    writeCounts: side.writeCounts,
+    resetStats: side.resetStats,
     config,
     server,
     log,
     logger,
-    secrets: [
-      config.ADMIN_TOKEN,
-      env.ENCRYPTION_KEY!,
-      sandbox.clientSecret,
-      tokens.accessToken,
-      tokens.refreshToken,
-      webhookSecret,
-    ],
+    secrets: [config.ADMIN_TOKEN, env.ENCRYPTION_KEY!, side.clientSecret, ...side.secrets, webhookSecret],
     webhookSecret,
     webhookUrl: `${server.address}/webhooks/salesforce/${TENANT}/${webhookSecret}`,
     admin,
@@ -235,7 +315,7 @@ export async function startSalesforceE2E(options: {
       );
       for (const w of workers) await w.close();
       await server.close();
-      await sandbox.close();
+      await side.close();
       const redis = testRedis();
       if (options.redisUrl === undefined) await cleanPrefix(redis, config.KEY_PREFIX);
       await redis.quit();
@@ -245,7 +325,7 @@ export async function startSalesforceE2E(options: {
 
 /** Polls the admin API until the backfill satisfies `done`. */
 export async function waitForBackfill(
-  e2e: SalesforceE2E,
+  e2e: CrmE2E,
   id: string,
   done: (b: BackfillState) => boolean,
   timeoutMs = 60_000,
