@@ -3,7 +3,7 @@
 // that dies after the CRM call is not repeated.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ChangeEvent, CrmConnector } from '../connectors/types.js';
-import { explainDeal } from '../src/service/attainment.js';
+import { explainDeal, writeFailures } from '../src/service/attainment.js';
 import { MemoryCrm } from '../test/support/memory-crm.js';
 import { completedJobs, type TestPipeline, tenantFixture, testPipeline } from '../test/support/pipeline.js';
 import { deal, meeting, smallOrg } from '../test/support/small-org.js';
@@ -231,6 +231,13 @@ describe('sync-changes, recompute and write-back', () => {
       failure: { code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION', message: 'blocked by a rule' },
     });
     expect(await p.deps.queues.queue('write-back').getJobCounts('failed')).toMatchObject({ failed: 0 });
+    expect(await writeFailures(p.deps, 'acme')).toEqual([
+      expect.objectContaining({
+        objectType: 'deal',
+        recordId: 'D2',
+        code: 'FIELD_CUSTOM_VALIDATION_EXCEPTION',
+      }),
+    ]);
   });
 
   it('pulls the org again once cached, and at once when the tenant record changed', async () => {

@@ -155,6 +155,22 @@ describe('admin API: pipeline routes', () => {
     expect(json(missing).message).toMatch(/deal D9 has not been evaluated/);
   });
 
+  it('lists the records the CRM refused, with the reason', async () => {
+    await t.deps.redis.hset(
+      t.deps.keys.tenant('acme').writeFailures,
+      'deal:D2',
+      JSON.stringify({
+        objectType: 'deal',
+        recordId: 'D2',
+        code: 'INVALID_FIELD',
+        message: 'no such field',
+        retryable: false,
+      }),
+    );
+    const r = await t.app.inject({ url: '/admin/tenants/acme/write-failures', headers: auth });
+    expect(json(r).failures).toEqual([expect.objectContaining({ recordId: 'D2', code: 'INVALID_FIELD' })]);
+  });
+
   it('refuses a missing or wrong token on every pipeline route', async () => {
     const routes = [
       { method: 'POST' as const, url: '/admin/tenants/acme/backfills' },
@@ -162,6 +178,7 @@ describe('admin API: pipeline routes', () => {
       { method: 'POST' as const, url: '/admin/tenants/acme/backfills/bf-x/pause' },
       { method: 'GET' as const, url: '/admin/tenants/acme/attainment' },
       { method: 'GET' as const, url: '/admin/tenants/acme/deals/D1/decision' },
+      { method: 'GET' as const, url: '/admin/tenants/acme/write-failures' },
     ];
     for (const r of routes) {
       expect((await t.app.inject(r)).statusCode).toBe(401);

@@ -56,7 +56,7 @@ export interface DealExplanation {
   /** True while a write-back of this deal is pending. */
   writePending: boolean;
   /** The last failure to evaluate or write this deal, when it has not been written since. */
-  failure: (WriteFailure & { at?: string }) | null;
+  failure: RecordedFailure | null;
 }
 
 export async function explainDeal(
@@ -90,4 +90,29 @@ export async function explainDeal(
     writePending: pending === 1,
     failure: failure === null ? null : (JSON.parse(failure) as DealExplanation['failure']),
   };
+}
+
+export type RecordedFailure = WriteFailure & { at?: string };
+
+/**
+ * Records the CRM refused, or the engine could not evaluate, with the reason, until they are
+ * written successfully: what an admin looks at when a figure in the CRM does not move.
+ */
+export async function writeFailures(
+  deps: Pick<ServiceDeps, 'redis' | 'keys' | 'tenants'>,
+  tenantId: string,
+): Promise<RecordedFailure[]> {
+  const stores = await storesOf(deps, tenantId);
+  const raw = await deps.redis.hvals(stores.keys.writeFailures);
+  return raw
+    .map((json) => JSON.parse(json) as RecordedFailure)
+    .sort((a, b) =>
+      a.objectType !== b.objectType
+        ? a.objectType < b.objectType
+          ? -1
+          : 1
+        : a.recordId < b.recordId
+          ? -1
+          : 1,
+    );
 }

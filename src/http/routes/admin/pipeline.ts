@@ -1,13 +1,14 @@
 /**
  * The pipeline's admin routes: backfills (start, list, progress and a dry run's diff, pause,
- * resume), attainment by manager and period, and the decisions with their evidence for one deal.
+ * resume), attainment by manager and period, the decisions with their evidence for one deal, and
+ * the records the CRM refused with the reason.
  * They call the same service functions as the CLI (src/service/). Mounted outside the JSON body
  * rule of the other admin routes: pause and resume take no body.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { pipelineSettings } from '../../../../jobs/deps.js';
-import { attainmentFor, explainDeal } from '../../../service/attainment.js';
+import { attainmentFor, explainDeal, writeFailures } from '../../../service/attainment.js';
 import {
   backfillIdSchema,
   backfillProgress,
@@ -58,6 +59,11 @@ export const pipelineRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => 
   app.get('/tenants/:tenant/attainment', async (request) => {
     const { tenant } = parseInput(tenantParams, request.params, 'path');
     return { attainment: await attainmentFor(service, tenant, request.query) };
+  });
+
+  app.get('/tenants/:tenant/write-failures', async (request) => {
+    const { tenant } = parseInput(tenantParams, request.params, 'path');
+    return { failures: await writeFailures(service, tenant) };
   });
 
   app.get('/tenants/:tenant/deals/:dealId/decision', async (request) => {
