@@ -8,6 +8,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { createHubSpotConnector } from '../../connectors/hubspot/hubspot-connector.js';
 import { type HubSpotSandbox, startHubSpotSandbox } from '../../connectors/hubspot/sandbox/server.js';
@@ -191,11 +192,14 @@ export async function startCrmE2E(options: {
   await reader().install();
 
   const webhookSecret = randomBytes(24).toString('hex');
+  const port = await freePort();
   const env: Record<string, string> = {
     REDIS_URL: options.redisUrl ?? TEST_REDIS_URL,
     KEY_PREFIX: uniquePrefix('e2e'),
     HOST: '127.0.0.1',
-    PORT: '0',
+    // A known port, so PUBLIC_BASE_URL is the address CRMs call (HubSpot signs the URL it calls).
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
     ADMIN_TOKEN: `admin-${randomBytes(16).toString('hex')}`,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     ...side.env,
@@ -321,6 +325,16 @@ export async function startCrmE2E(options: {
       await redis.quit();
     },
   };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  probe.close();
+  await once(probe, 'close');
+  return port;
 }
 
 /** Polls the admin API until the backfill satisfies `done`. */
