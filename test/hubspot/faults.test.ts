@@ -58,6 +58,8 @@ describe('HubSpot pull under faults', () => {
     ]);
     expect(pulled).toEqual(quiet);
     expect(handed).toHaveLength(1);
+    // Concurrent calls that all met the 401 shared one refresh.
+    expect(sb.stats().byEndpoint['POST /oauth/v1/token']).toBe(1);
     expect(handed[0]!.accessToken).not.toBe(stale.accessToken);
     expect(handed[0]!.refreshToken).toBe(stale.refreshToken);
     expect(sb.stats().unauthorized).toBeGreaterThan(0);

@@ -53,6 +53,13 @@ export class Limits {
     return `${request.method} ${url}`;
   }
 
+  /** Counts a call by endpoint (OAuth calls too, which no limit applies to). */
+  count(request: FastifyRequest): void {
+    const endpoint = Limits.endpoint(request);
+    this.byEndpoint.set(endpoint, (this.byEndpoint.get(endpoint) ?? 0) + 1);
+    this.total++;
+  }
+
   /** A fastify onRequest hook for API routes. Sends the refusal itself and returns the reply, or nothing. */
   async check(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const sw = this.switches();
@@ -60,9 +67,7 @@ export class Limits {
       this.seed = sw.seed;
       this.random = seededSequence(sw.seed);
     }
-    const endpoint = Limits.endpoint(request);
-    this.byEndpoint.set(endpoint, (this.byEndpoint.get(endpoint) ?? 0) + 1);
-    this.total++;
+    this.count(request);
     if (sw.latencyMs > 0) await new Promise((r) => setTimeout(r, sw.latencyMs));
 
     const auth = request.headers.authorization ?? '';
