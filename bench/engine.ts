@@ -19,6 +19,8 @@ interface Figures {
   activities: number;
   generateSeconds: number;
   computeSeconds: number;
+  /** CPU time of the compute (all threads of the process, so GC helpers too): less noisy than wall time on a busy machine. */
+  computeCpuSeconds: number;
   dealsPerSecond: number;
   peakRssMb: number;
   decisions: number;
@@ -36,14 +38,18 @@ function child(deals: number): Figures {
   const generateSeconds = Number(process.hrtime.bigint() - t) / 1e9;
 
   t = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   const result = compute(snapshot, DEFAULT_POLICY);
   const computeSeconds = Number(process.hrtime.bigint() - t) / 1e9;
+  const used = process.cpuUsage(cpu);
+  const computeCpuSeconds = (used.user + used.system) / 1e6;
 
   return {
     deals,
     activities: snapshot.activities.length,
     generateSeconds,
     computeSeconds,
+    computeCpuSeconds,
     dealsPerSecond: Math.round(deals / computeSeconds),
     // maxRSS is the kernel's high-water mark for the process (kilobytes): generation plus engine.
     peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
@@ -89,6 +95,7 @@ async function main(): Promise<void> {
         String(f.activities).padEnd(11),
         f.generateSeconds.toFixed(1).padEnd(11),
         f.computeSeconds.toFixed(2).padEnd(10),
+        f.computeCpuSeconds.toFixed(2).padEnd(10),
         String(f.dealsPerSecond).padEnd(10),
         String(f.decisions).padEnd(10),
         String(f.credited).padEnd(9),

@@ -12,15 +12,15 @@
  *   multiple of 15 minutes, so a local midnight falls on a bucket boundary and a bucket has one
  *   local date. That is checked with luxon at both ends of each bucket; where the ends disagree
  *   (historic zones with odd offsets) the instant is converted exactly.
- * - per instant string, since instants repeat (connectors and the generator share one string
- *   per distinct instant), which also skips parsing.
+ *
+ * The instant itself is read with `Date.parse` where the string has the one form ECMAScript
+ * defines exactly (checked by a regular expression, or for the common `YYYY-MM-DDTHH:MM:SSZ`
+ * by its length and separators); any other form goes through luxon.
  */
 import { DateTime } from 'luxon';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BUCKET_MS = 15 * 60 * 1000;
-/** Bounded, so a snapshot of all-distinct instants cannot grow it without end. */
-const MAX_CACHED_INSTANTS = 200_000;
 
 /** ISO instants `Date.parse` reads exactly as ECMAScript specifies; anything else goes to luxon. */
 const ES_INSTANT =
@@ -39,7 +39,6 @@ export class LocalDates {
   private readonly days = new Map<number, SteadyDay | null>();
   /** bucket -> local date, or null where the bucket spans a local midnight. */
   private readonly buckets = new Map<number, string | null>();
-  private readonly byInstant = new Map<string, string>();
 
   constructor(timezone: string) {
     this.timezone = timezone;
@@ -47,12 +46,7 @@ export class LocalDates {
 
   /** The calendar date, in the tenant time zone, of an ISO instant. */
   dateOf(instant: string): string {
-    let date = this.byInstant.get(instant);
-    if (date === undefined) {
-      date = this.dateAt(toMillis(instant));
-      if (this.byInstant.size < MAX_CACHED_INSTANTS) this.byInstant.set(instant, date);
-    }
-    return date;
+    return this.dateAt(toMillis(instant));
   }
 
   /** The local date of an instant given in epoch milliseconds. */
@@ -99,8 +93,25 @@ export class LocalDates {
   }
 }
 
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ` by its length and separators, without running the regular expression:
+ * the snapshot schema has already checked with luxon that it is a valid ISO instant.
+ */
+function isPlainUtc(s: string): boolean {
+  return (
+    s.length === 20 &&
+    s.charCodeAt(19) === 90 /* Z */ &&
+    s.charCodeAt(10) === 84 /* T */ &&
+    s.charCodeAt(13) === 58 /* : */ &&
+    s.charCodeAt(16) === 58
+  );
+}
+
 function toMillis(instant: string): number {
-  const ms = ES_INSTANT.test(instant) ? Date.parse(instant) : DateTime.fromISO(instant).toMillis();
+  const ms =
+    isPlainUtc(instant) || ES_INSTANT.test(instant)
+      ? Date.parse(instant)
+      : DateTime.fromISO(instant).toMillis();
   if (Number.isNaN(ms)) throw new RangeError(`not an ISO instant: ${instant}`);
   return ms;
 }

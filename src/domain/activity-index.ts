@@ -22,17 +22,28 @@ export class ActivityIndex {
     for (let d = 0; d < deals.length; d++) dealIndex.set(deals[d]!.id, d);
 
     let links = 0;
-    for (const a of activities) links += a.dealIds.length;
+    for (let i = 0; i < activities.length; i++) links += activities[i]!.dealIds.length;
     const linkDeal = new Int32Array(links);
     const linkActivity = new Int32Array(links);
     const start = new Int32Array(deals.length + 1);
     let n = 0;
+    // Activities of one deal usually share one dealIds array: look its single id up once.
+    let lastIds: readonly string[] | undefined;
+    let lastDeal: number | undefined;
     for (let i = 0; i < activities.length; i++) {
       const a = activities[i]!;
       const ids = a.dealIds;
       let linked = false;
       for (let j = 0; j < ids.length; j++) {
-        const d = dealIndex.get(ids[j]!);
+        let d: number | undefined;
+        if (ids === lastIds) d = lastDeal;
+        else {
+          d = dealIndex.get(ids[j]!);
+          if (ids.length === 1) {
+            lastIds = ids;
+            lastDeal = d;
+          }
+        }
         if (d === undefined) continue;
         linked = true;
         // An activity listing the same deal twice is listed under it once.
@@ -63,7 +74,7 @@ export class ActivityIndex {
       into.push(this.activities[this.order[k]!]!);
     }
     const account = deal.accountId === null ? undefined : this.byAccount.get(deal.accountId);
-    if (account !== undefined) for (const a of account) into.push(a);
+    if (account !== undefined) for (let i = 0; i < account.length; i++) into.push(account[i]!);
     return into;
   }
 }

@@ -19,11 +19,21 @@ export interface ManagerPeriod {
  * decisions and the team manager (the owner's level-1 manager, for teamWon*). Sorted, each once.
  */
 export function touchedManagerPeriods(ev: DealEvaluation): ManagerPeriod[] {
+  return touchedManagers(ev)
+    .sort(compareText)
+    .map((managerId) => ({ managerId, period: ev.period }));
+}
+
+/** The managers of touchedManagerPeriods, each once, unsorted; all in the evaluation's period. */
+function touchedManagers(ev: DealEvaluation): string[] {
   const ids: string[] = [];
-  for (const d of ev.decisions) if (d.managerId !== null && !ids.includes(d.managerId)) ids.push(d.managerId);
+  const ds = ev.decisions;
+  for (let i = 0; i < ds.length; i++) {
+    const m = ds[i]!.managerId;
+    if (m !== null && !ids.includes(m)) ids.push(m);
+  }
   if (ev.won && ev.teamManagerId !== null && !ids.includes(ev.teamManagerId)) ids.push(ev.teamManagerId);
-  ids.sort(compareText);
-  return ids.map((managerId) => ({ managerId, period: ev.period }));
+  return ids;
 }
 
 /**
@@ -44,9 +54,13 @@ export function attainmentRow(
   let assistedDeals = 0;
   let teamWonDeals = 0;
   let teamWonAmount: Money = ZERO;
-  for (const ev of evaluations) {
+  const list = Array.isArray(evaluations) ? (evaluations as readonly DealEvaluation[]) : [...evaluations];
+  for (let e = 0; e < list.length; e++) {
+    const ev = list[e]!;
     if (ev.period !== period) continue;
-    for (const d of ev.decisions) {
+    const ds = ev.decisions;
+    for (let i = 0; i < ds.length; i++) {
+      const d = ds[i]!;
       if (d.managerId !== managerId) continue;
       hasDecision = true;
       if (d.credited) {
@@ -76,24 +90,41 @@ export function attainmentRow(
 
 /** Every row: the pairs any evaluation touches and every quota's pair, sorted by managerId, period. */
 export function attainmentRows(ctx: OrgContext, evaluations: Iterable<DealEvaluation>): AttainmentRow[] {
-  const groups = new Map<string, { managerId: string; period: string; evaluations: DealEvaluation[] }>();
-  const groupOf = (managerId: string, period: string) => {
-    const key = quotaKey(managerId, period);
-    let g = groups.get(key);
-    if (g === undefined) {
-      g = { managerId, period, evaluations: [] };
-      groups.set(key, g);
+  // managerId -> period -> the evaluations touching that pair. Nested maps, so a million deals do
+  // not each build a key string to look their groups up.
+  const groups = new Map<string, Map<string, DealEvaluation[]>>();
+  const groupOf = (managerId: string, period: string): DealEvaluation[] => {
+    let byPeriod = groups.get(managerId);
+    if (byPeriod === undefined) {
+      byPeriod = new Map();
+      groups.set(managerId, byPeriod);
     }
-    return g;
+    let group = byPeriod.get(period);
+    if (group === undefined) {
+      group = [];
+      byPeriod.set(period, group);
+    }
+    return group;
   };
   for (const q of ctx.quotas.values()) groupOf(q.managerId, q.period);
-  for (const ev of evaluations) {
-    for (const mp of touchedManagerPeriods(ev)) groupOf(mp.managerId, mp.period).evaluations.push(ev);
+  const list = Array.isArray(evaluations) ? (evaluations as readonly DealEvaluation[]) : [...evaluations];
+  for (let e = 0; e < list.length; e++) {
+    const ev = list[e]!;
+    const ds = ev.decisions;
+    // The common case, one decision whose manager is also the team manager, without a list.
+    const only = ds.length === 1 ? ds[0]!.managerId : null;
+    if (only !== null && ev.teamManagerId === only) {
+      groupOf(only, ev.period).push(ev);
+    } else {
+      for (const managerId of touchedManagers(ev)) groupOf(managerId, ev.period).push(ev);
+    }
   }
   const rows: AttainmentRow[] = [];
-  for (const g of groups.values()) {
-    const row = attainmentRow(ctx, g.managerId, g.period, g.evaluations);
-    if (row !== null) rows.push(row);
+  for (const [managerId, byPeriod] of groups) {
+    for (const [period, group] of byPeriod) {
+      const row = attainmentRow(ctx, managerId, period, group);
+      if (row !== null) rows.push(row);
+    }
   }
   return rows.sort(compareRows);
 }

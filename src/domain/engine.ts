@@ -43,7 +43,10 @@ export function sortedDecisions(evaluations: readonly DealEvaluation[]): Decisio
   const byDeal = [...evaluations].sort((a, b) => compareText(a.dealId, b.dealId));
   const out: Decision[] = [];
   // Each evaluation's decisions are already sorted by level, then managerId.
-  for (const ev of byDeal) for (const d of ev.decisions) out.push(d);
+  for (let e = 0; e < byDeal.length; e++) {
+    const ds = byDeal[e]!.decisions;
+    for (let i = 0; i < ds.length; i++) out.push(ds[i]!);
+  }
   return out;
 }
 

@@ -22,7 +22,7 @@ import {
   uncreditedReason,
 } from './reasons.js';
 import type { DealEvaluation, Decision } from './results.js';
-import type { Activity, Deal } from './snapshot.js';
+import { ACTIVITY_KINDS, type Activity, type Deal } from './snapshot.js';
 import type { DealFields } from './write-back.js';
 
 interface Portion extends PortionShare {
@@ -65,6 +65,14 @@ export interface EvaluateOptions {
   linked: boolean;
 }
 
+/**
+ * Most decisions are uncredited and a quarter of deals are not won: they share one frozen empty
+ * evidence list and one frozen empty decision list instead of a million empty arrays each.
+ * Frozen, so a consumer that tried to add to one would fail loudly, not change every decision.
+ */
+const NO_EVIDENCE = Object.freeze([]) as unknown as string[];
+const NO_DECISIONS = Object.freeze([]) as unknown as Decision[];
+
 export const SKIPPED_FIELDS: DealFields = Object.freeze({
   involved: false,
   creditedManagerId: null,
@@ -86,7 +94,7 @@ export function evaluate(
       period: day.period,
       amount: '0.00',
       teamManagerId: null,
-      decisions: [],
+      decisions: NO_DECISIONS,
       fields: withFields ? { ...NOT_WON_FIELDS } : SKIPPED_FIELDS,
     };
   }
@@ -117,7 +125,7 @@ export function evaluate(
       credited: false,
       amount: '0.00',
       period: day.period,
-      evidence: [],
+      evidence: NO_EVIDENCE,
       reason: noManagerReason(
         ctx,
         portions.map((p) => p.userId),
@@ -126,7 +134,7 @@ export function evaluate(
       ),
     });
   }
-  for (const e of evaluated) decisions.push(decide(ctx, deal, day, e, useSplits));
+  for (let i = 0; i < evaluated.length; i++) decisions.push(decide(ctx, deal, day, evaluated[i]!, useSplits));
 
   let fields = SKIPPED_FIELDS;
   if (withFields) {
@@ -150,24 +158,32 @@ export function evaluate(
  * manager on the same date. A manager found at both levels is evaluated once, at level 1, with
  * only the level-1 portions. Sorted by level, then managerId.
  */
-function evaluatedManagers(ctx: OrgContext, portions: readonly Portion[], closeDate: string): Evaluated[] {
+function evaluatedManagers(ctx: OrgContext, portions: Portion[], closeDate: string): Evaluated[] {
+  const twoLevels = ctx.policy.managerLevels === 2;
+  if (portions.length === 1) {
+    // One portion (the owner basis, or a single split): nothing to group, every level holds it.
+    const m1 = ctx.managers.managerOn(portions[0]!.userId, closeDate);
+    if (m1 === null) return [];
+    const out: Evaluated[] = [{ managerId: m1, level: 1, portions }];
+    const m2 = twoLevels ? ctx.managers.managerOn(m1, closeDate) : null;
+    if (m2 !== null && m2 !== m1) out.push({ managerId: m2, level: 2, portions });
+    return out;
+  }
   const level1: Evaluated[] = [];
   const level2: Evaluated[] = [];
   for (const p of portions) {
     const m1 = ctx.managers.managerOn(p.userId, closeDate);
     if (m1 === null) continue; // This portion goes to nobody.
     addPortion(level1, m1, 1, p);
-    if (ctx.policy.managerLevels === 2) {
-      const m2 = ctx.managers.managerOn(m1, closeDate);
-      if (m2 !== null) addPortion(level2, m2, 2, p);
-    }
+    const m2 = twoLevels ? ctx.managers.managerOn(m1, closeDate) : null;
+    if (m2 !== null) addPortion(level2, m2, 2, p);
   }
-  const out = level1.length > 1 ? level1.sort(byManagerId) : level1;
-  if (level2.length > 1) level2.sort(byManagerId);
+  level1.sort(byManagerId);
+  level2.sort(byManagerId);
   for (const e of level2) {
-    if (!level1.some((l) => l.managerId === e.managerId)) out.push(e);
+    if (!level1.some((l) => l.managerId === e.managerId)) level1.push(e);
   }
-  return out;
+  return level1;
 }
 
 function addPortion(list: Evaluated[], managerId: string, level: 1 | 2, p: Portion): void {
@@ -194,28 +210,35 @@ function collectCounting(
 ): void {
   counting.length = 0;
   countingDates.length = 0;
-  const { policy, internalDomains } = ctx;
+  const { policy, internalDomains, activityKinds } = ctx;
   const accountId = policy.includeAccountActivities ? deal.accountId : null;
+  const needExternal = policy.requireExternalParticipant;
+  const anyKind = activityKinds.size === ACTIVITY_KINDS.length;
   for (let c = 0; c < candidates.length; c++) {
     const a = candidates[c]!;
-    if (a.canceled || !ctx.activityKinds.has(a.kind)) continue;
+    if (a.canceled || !(anyKind || activityKinds.has(a.kind))) continue;
     if (!linked && !(a.dealIds.includes(deal.id) || (accountId !== null && a.accountId === accountId)))
       continue;
     const date = activityDate(ctx.dates, a);
     if (date < day.windowStart || date > day.closeDate) continue;
-    if (policy.requireExternalParticipant && !hasPresentExternal(a, internalDomains)) continue;
+    if (needExternal && !hasPresentExternal(a, internalDomains)) continue;
     // Insertion by id: a deal has a handful of activities. The same activity handed in twice
     // (listed under the deal twice) is kept once.
     let i = counting.length;
     while (i > 0 && counting[i - 1]!.id > a.id) i--;
     if (i > 0 && counting[i - 1]!.id === a.id) continue;
-    counting.splice(i, 0, a);
-    countingDates.splice(i, 0, date);
+    for (let j = counting.length; j > i; j--) {
+      counting[j] = counting[j - 1]!;
+      countingDates[j] = countingDates[j - 1]!;
+    }
+    counting[i] = a;
+    countingDates[i] = date;
   }
 }
 
 function hasPresentExternal(a: Activity, internalDomains: ReadonlySet<string>): boolean {
-  for (const p of a.participants) if (isPresentExternal(p, internalDomains)) return true;
+  const ps = a.participants;
+  for (let i = 0; i < ps.length; i++) if (isPresentExternal(ps[i]!, internalDomains)) return true;
   return false;
 }
 
@@ -255,7 +278,7 @@ function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, useSpl
     credited: false,
     amount: '0.00',
     period: day.period,
-    evidence: [],
+    evidence: NO_EVIDENCE,
     reason: uncreditedReason(ctx, day, evidence ?? [], counting.length),
   };
 }

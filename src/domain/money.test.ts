@@ -56,6 +56,14 @@ describe('divRound', () => {
     expect(divRound(new Money(n2), new Money(d), 2).toFixed(2)).toBe('0.02');
   });
 
+  it('rounds up a quotient that looks like a tie only after 60 digits', () => {
+    // (0.015 + 10^-70) / 3 = 0.005 + 10^-70 / 3: above the tie, however far out.
+    const n = new Money('0.015').plus(new Money(10).pow(-70));
+    expect(divRound(n, new Money(3), 2).toFixed(2)).toBe('0.01');
+    expect(divRound(n.negated(), new Money(3), 2).toFixed(2)).toBe('-0.01');
+    expect(divRound(new Money('0.015'), new Money(3), 2).toFixed(2)).toBe('0.00');
+  });
+
   it('matches a BigInt reference on arbitrary amounts and divisors', () => {
     const decimal = (maxScale: number) =>
       fc

@@ -18,8 +18,16 @@ export const Money = Decimal.clone({
 });
 export type Money = InstanceType<typeof Money>;
 
-/** Division to a first guess only: truncated, then corrected exactly in `divRound`. */
-const Guess = Decimal.clone({ precision: 50, rounding: Decimal.ROUND_DOWN, toExpNeg: -1000, toExpPos: 1000 });
+/**
+ * Division, truncated toward zero at 60 significant digits; `divRound` then rounds exactly. Enough
+ * for any quotient below 10^50, far above any amount a CRM holds.
+ */
+const Truncated = Decimal.clone({
+  precision: 60,
+  rounding: Decimal.ROUND_DOWN,
+  toExpNeg: -1000,
+  toExpPos: 1000,
+});
 
 export const ZERO: Money = new Money(0);
 export const ONE: Money = new Money(1);
@@ -42,40 +50,26 @@ function fixed(value: Money, dp: number): string {
 }
 
 /**
- * Rounds n / d half-even to `dp` decimals, exactly: a truncated quotient gives the candidate
- * below, and the exact remainder n - candidate x d decides between it and the next step up.
+ * Rounds n / d half-even to `dp` decimals, exactly. The quotient truncated at 60 digits lies on
+ * the same side of every rounding midpoint as the true one, except when it lands exactly on a
+ * midpoint (…5 in the first dropped place, nothing after): that is a true tie only if the
+ * division was exact; otherwise the true quotient lies beyond it and rounds away from zero.
  */
-export function divRound(n: Money, d: Money, dp: number): Money {
+export function divRound(n: Money | string, d: Money, dp: number): Money {
   if (d.isZero()) throw new RangeError('division by zero');
-  const negative = n.isNegative() !== d.isNegative() && !n.isZero();
-  const an = n.abs();
-  const ad = d.abs();
-  const { step, scale } = stepOf(dp);
-  let low = new Money(new Guess(an).div(new Guess(ad)).toDecimalPlaces(dp, Decimal.ROUND_DOWN));
-  let rem = an.minus(low.times(ad));
-  const stepOfD = step.times(ad);
-  // The truncated guess can only sit at or below the true quotient; this loop runs at most once.
-  while (rem.gte(stepOfD)) {
-    low = low.plus(step);
-    rem = rem.minus(stepOfD);
+  const q = Truncated.div(n, d);
+  if (
+    q.decimalPlaces() === dp + 1 &&
+    q
+      .times(Truncated.pow(10, dp + 1))
+      .mod(10)
+      .abs()
+      .eq(5) &&
+    !new Money(q).times(d).eq(n)
+  ) {
+    return new Money(q.toDecimalPlaces(dp, Decimal.ROUND_UP));
   }
-  const cmp = rem.times(2).cmp(stepOfD);
-  let abs = low;
-  if (cmp > 0) abs = low.plus(step);
-  else if (cmp === 0 && low.times(scale).mod(2).eq(1)) abs = low.plus(step); // A tie: keep the even last digit.
-  return negative ? abs.negated() : abs;
-}
-
-/** 10^-dp and 10^dp, made once per number of decimals. */
-const steps = new Map<number, { step: Money; scale: Money }>();
-function stepOf(dp: number): { step: Money; scale: Money } {
-  let s = steps.get(dp);
-  if (s === undefined) {
-    const scale = new Money(10).pow(dp);
-    s = { step: new Money(1).div(scale), scale };
-    steps.set(dp, s);
-  }
-  return s;
+  return new Money(q.toDecimalPlaces(dp, Decimal.ROUND_HALF_EVEN));
 }
 
 /** round2(amount): half-even to cents, as a string with exactly two decimals. */
@@ -109,14 +103,8 @@ function padCents(amount: string): string {
  * Salesforce's ConversionRate, units of the currency per one unit of the corporate currency.
  */
 export function convertToCents(amount: string, percent: string | null, rate: Money): string {
-  if (percent === null && rate.eq(ONE)) return cents(amount);
-  let n = new Money(amount);
-  let d = rate;
-  if (percent !== null) {
-    n = n.times(new Money(percent));
-    d = d.times(HUNDRED);
-  }
-  return fixed(divRound(n, d, 2), 2);
+  if (percent === null) return rate.eq(ONE) ? cents(amount) : fixed(divRound(amount, rate, 2), 2);
+  return fixed(divRound(new Money(amount).times(percent), rate.times(HUNDRED), 2), 2);
 }
 
 /** Sums cent strings exactly; the result has exactly two decimals. */
