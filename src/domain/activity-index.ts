@@ -21,10 +21,9 @@ export class ActivityIndex {
     const dealIndex = new Map<string, number>();
     for (let d = 0; d < deals.length; d++) dealIndex.set(deals[d]!.id, d);
 
-    let links = 0;
-    for (let i = 0; i < activities.length; i++) links += activities[i]!.dealIds.length;
-    const linkDeal = new Int32Array(links);
-    const linkActivity = new Int32Array(links);
+    // Sized for one link per activity, the usual case; grown if activities name several deals.
+    let linkDeal = new Int32Array(activities.length);
+    let linkActivity = new Int32Array(activities.length);
     const start = new Int32Array(deals.length + 1);
     let n = 0;
     // Activities of one deal usually share one dealIds array: look its single id up once.
@@ -48,6 +47,10 @@ export class ActivityIndex {
         linked = true;
         // An activity listing the same deal twice is listed under it once.
         if (j > 0 && ids.indexOf(ids[j]!) < j) continue;
+        if (n === linkDeal.length) {
+          linkDeal = grow(linkDeal);
+          linkActivity = grow(linkActivity);
+        }
         linkDeal[n] = d;
         linkActivity[n] = i;
         start[d + 1]!++;
@@ -77,4 +80,10 @@ export class ActivityIndex {
     if (account !== undefined) for (let i = 0; i < account.length; i++) into.push(account[i]!);
     return into;
   }
+}
+
+function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(Math.max(16, a.length * 2));
+  bigger.set(a);
+  return bigger;
 }
