@@ -9,7 +9,7 @@ const activity = (id: string, dealIds: string[], accountId: string | null = 'A1'
   ({ id, dealIds, accountId }) as Activity;
 
 function candidates(index: ActivityIndex, deals: Deal[]): Record<string, string[]> {
-  return Object.fromEntries(deals.map((d, i) => [d.id, index.candidatesOf(i, d, []).map((a) => a.id)]));
+  return Object.fromEntries(deals.map((d, i) => [d.id, index.candidatesOf(i, d).map((a) => a.id)]));
 }
 
 describe('ActivityIndex', () => {

@@ -70,16 +70,34 @@ export class ActivityIndex {
     this.order = order;
   }
 
-  /** Fills `into` (emptied first) with the candidates of deals[dealIndex], in input order. */
-  candidatesOf(dealIndex: number, deal: Deal, into: Activity[]): Activity[] {
-    into.length = 0;
-    for (let k = this.start[dealIndex]!; k < this.start[dealIndex + 1]!; k++) {
-      into.push(this.activities[this.order[k]!]!);
-    }
-    const account = deal.accountId === null ? undefined : this.byAccount.get(deal.accountId);
-    if (account !== undefined) for (let i = 0; i < account.length; i++) into.push(account[i]!);
+  /** The candidates of deals[dealIndex], in input order. */
+  candidatesOf(dealIndex: number, deal: Deal): Activity[] {
+    const into: Activity[] = [];
+    into.length = this.fill(dealIndex, deal, into);
     return into;
   }
+
+  /**
+   * Writes the candidates of deals[dealIndex] to into[0..n) and returns n, leaving the rest of
+   * `into` as it was: a scratch array reused from deal to deal keeps its storage (emptying it
+   * with `length = 0` would free it and make every deal allocate it again).
+   */
+  fill(dealIndex: number, deal: Deal, into: Activity[]): number {
+    let n = 0;
+    for (let k = this.start[dealIndex]!; k < this.start[dealIndex + 1]!; k++) {
+      n = put(into, n, this.activities[this.order[k]!]!);
+    }
+    const account = deal.accountId === null ? undefined : this.byAccount.get(deal.accountId);
+    if (account !== undefined) for (let i = 0; i < account.length; i++) n = put(into, n, account[i]!);
+    return n;
+  }
+}
+
+/** into[n] = a, growing `into` only when it is full; returns n + 1. */
+function put(into: Activity[], n: number, a: Activity): number {
+  if (n < into.length) into[n] = a;
+  else into.push(a);
+  return n + 1;
 }
 
 function grow(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {

@@ -18,9 +18,14 @@ export interface EvaluateAllOptions {
    * full compute leaves them out, since they are not part of its output.
    */
   fields?: boolean;
+  /**
+   * Keep only the evaluations of won deals. A deal that is not won has no decisions and counts
+   * for no row, so a full compute does not hold a million of them. Default false.
+   */
+  wonOnly?: boolean;
 }
 
-/** Evaluates every deal of the snapshot; the evaluations are in the order of `snapshot.deals`. */
+/** Evaluates the deals of the snapshot; the evaluations are in the order of `snapshot.deals`. */
 export function evaluateAll(
   ctx: OrgContext,
   snapshot: Pick<Snapshot, 'deals' | 'activities'>,
@@ -30,10 +35,12 @@ export function evaluateAll(
   const index = new ActivityIndex(deals, snapshot.activities, ctx.policy.includeAccountActivities);
   const how = { withFields: options.fields ?? true, linked: true };
   const candidates: Activity[] = [];
-  const out: DealEvaluation[] = new Array(deals.length);
+  const wonOnly = options.wonOnly ?? false;
+  const out: DealEvaluation[] = [];
   for (let d = 0; d < deals.length; d++) {
     const deal = deals[d]!;
-    out[d] = evaluate(ctx, deal, index.candidatesOf(d, deal, candidates), how);
+    if (wonOnly && !deal.won) continue;
+    out.push(evaluate(ctx, deal, candidates, index.fill(d, deal, candidates), how));
   }
   return out;
 }
@@ -52,6 +59,6 @@ export function sortedDecisions(evaluations: readonly DealEvaluation[]): Decisio
 
 export function compute(snapshot: Snapshot, policy: Policy): ComputeResult {
   const ctx = prepareOrg(snapshot, policy);
-  const evaluations = evaluateAll(ctx, snapshot, { fields: false });
+  const evaluations = evaluateAll(ctx, snapshot, { fields: false, wonOnly: true });
   return { decisions: sortedDecisions(evaluations), attainment: attainmentRows(ctx, evaluations) };
 }

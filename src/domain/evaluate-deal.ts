@@ -44,6 +44,8 @@ interface Evaluated {
  */
 const counting: Activity[] = [];
 const countingDates: string[] = [];
+/** How many entries of the scratch arrays hold this deal's activities (never `length = 0`, which frees them). */
+let countingLength = 0;
 
 /**
  * `candidates` are the activities linked to the deal, plus, when the policy includes account
@@ -52,7 +54,7 @@ const countingDates: string[] = [];
  * deal nor, where allowed, to its account is ignored.
  */
 export function evaluateDeal(ctx: OrgContext, deal: Deal, candidates: readonly Activity[]): DealEvaluation {
-  return evaluate(ctx, deal, candidates, { withFields: true, linked: false });
+  return evaluate(ctx, deal, candidates, candidates.length, { withFields: true, linked: false });
 }
 
 export interface EvaluateOptions {
@@ -83,7 +85,9 @@ export const SKIPPED_FIELDS: DealFields = Object.freeze({
 export function evaluate(
   ctx: OrgContext,
   deal: Deal,
+  /** The candidates are candidates[0..candidateCount): a caller may hand in a reused scratch array. */
   candidates: readonly Activity[],
+  candidateCount: number,
   { withFields, linked }: EvaluateOptions,
 ): DealEvaluation {
   const day = ctx.closeDay(deal.closeDate);
@@ -115,7 +119,7 @@ export function evaluate(
     : [{ userId: deal.ownerId, percent: null, corporate: amount }];
 
   const evaluated = evaluatedManagers(ctx, portions, deal.closeDate);
-  collectCounting(ctx, deal, day, candidates, linked);
+  collectCounting(ctx, deal, day, candidates, candidateCount, linked);
   const decisions: Decision[] = [];
   if (evaluated.length === 0) {
     decisions.push({
@@ -206,15 +210,15 @@ function collectCounting(
   deal: Deal,
   day: CloseDay,
   candidates: readonly Activity[],
+  candidateCount: number,
   linked: boolean,
 ): void {
-  counting.length = 0;
-  countingDates.length = 0;
+  countingLength = 0;
   const { policy, internalDomains, activityKinds } = ctx;
   const accountId = policy.includeAccountActivities ? deal.accountId : null;
   const needExternal = policy.requireExternalParticipant;
   const anyKind = activityKinds.size === ACTIVITY_KINDS.length;
-  for (let c = 0; c < candidates.length; c++) {
+  for (let c = 0; c < candidateCount; c++) {
     const a = candidates[c]!;
     if (a.canceled || !(anyKind || activityKinds.has(a.kind))) continue;
     if (!linked && !(a.dealIds.includes(deal.id) || (accountId !== null && a.accountId === accountId)))
@@ -224,15 +228,16 @@ function collectCounting(
     if (needExternal && !hasPresentExternal(a, internalDomains)) continue;
     // Insertion by id: a deal has a handful of activities. The same activity handed in twice
     // (listed under the deal twice) is kept once.
-    let i = counting.length;
+    let i = countingLength;
     while (i > 0 && counting[i - 1]!.id > a.id) i--;
     if (i > 0 && counting[i - 1]!.id === a.id) continue;
-    for (let j = counting.length; j > i; j--) {
+    for (let j = countingLength; j > i; j--) {
       counting[j] = counting[j - 1]!;
       countingDates[j] = countingDates[j - 1]!;
     }
     counting[i] = a;
     countingDates[i] = date;
+    countingLength++;
   }
 }
 
@@ -244,7 +249,7 @@ function hasPresentExternal(a: Activity, internalDomains: ReadonlySet<string>): 
 
 function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, useSplits: boolean): Decision {
   let evidence: EvidenceItem[] | undefined;
-  for (let i = 0; i < counting.length; i++) {
+  for (let i = 0; i < countingLength; i++) {
     const a = counting[i]!;
     const as = participationOf(a.participants, e.managerId, ctx.countedStatuses);
     if (as === undefined) continue;
@@ -279,6 +284,6 @@ function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, useSpl
     amount: '0.00',
     period: day.period,
     evidence: NO_EVIDENCE,
-    reason: uncreditedReason(ctx, day, evidence ?? [], counting.length),
+    reason: uncreditedReason(ctx, day, evidence ?? [], countingLength),
   };
 }

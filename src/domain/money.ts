@@ -50,26 +50,30 @@ function fixed(value: Money, dp: number): string {
 }
 
 /**
- * Rounds n / d half-even to `dp` decimals, exactly. The quotient truncated at 60 digits lies on
- * the same side of every rounding midpoint as the true one, except when it lands exactly on a
- * midpoint (…5 in the first dropped place, nothing after): that is a true tie only if the
- * division was exact; otherwise the true quotient lies beyond it and rounds away from zero.
+ * n / d rounded half-even to `dp` decimals, exactly, as a string with exactly `dp` decimals. The
+ * quotient truncated at 60 digits lies on the same side of every rounding midpoint as the true
+ * one, except when it lands exactly on a midpoint (…5 in the first dropped place, nothing
+ * after): that is a true tie only if the division was exact; otherwise the true quotient lies
+ * beyond it and rounds away from zero.
  */
-export function divRound(n: Money | string, d: Money, dp: number): Money {
+export function divRound(n: Money | string, d: Money, dp: number): string {
   if (d.isZero()) throw new RangeError('division by zero');
   const q = Truncated.div(n, d);
-  if (
+  const pastTie =
     q.decimalPlaces() === dp + 1 &&
     q
       .times(Truncated.pow(10, dp + 1))
       .mod(10)
       .abs()
       .eq(5) &&
-    !new Money(q).times(d).eq(n)
-  ) {
-    return new Money(q.toDecimalPlaces(dp, Decimal.ROUND_UP));
-  }
-  return new Money(q.toDecimalPlaces(dp, Decimal.ROUND_HALF_EVEN));
+    !new Money(q).times(d).eq(n);
+  const out = q.toFixed(dp, pastTie ? Decimal.ROUND_UP : Decimal.ROUND_HALF_EVEN);
+  return isNegativeZero(out) ? out.slice(1) : out;
+}
+
+/** "-0.00" and the like: a negative quotient that rounds to zero prints without its sign. */
+function isNegativeZero(text: string): boolean {
+  return text.charCodeAt(0) === 45 /* - */ && !/[1-9]/.test(text);
 }
 
 /** round2(amount): half-even to cents, as a string with exactly two decimals. */
@@ -103,8 +107,9 @@ function padCents(amount: string): string {
  * Salesforce's ConversionRate, units of the currency per one unit of the corporate currency.
  */
 export function convertToCents(amount: string, percent: string | null, rate: Money): string {
-  if (percent === null) return rate.eq(ONE) ? cents(amount) : fixed(divRound(amount, rate, 2), 2);
-  return fixed(divRound(new Money(amount).times(percent), rate.times(HUNDRED), 2), 2);
+  // rateOn hands back ONE itself for the corporate currency: an identity check, no comparison.
+  if (percent === null) return rate === ONE ? cents(amount) : divRound(amount, rate, 2);
+  return divRound(new Money(amount).times(percent), rate.times(HUNDRED), 2);
 }
 
 /** Sums cent strings exactly; the result has exactly two decimals. */
@@ -118,5 +123,5 @@ export function sumCents(values: Iterable<string>): string {
 export function ratio4(numerator: string, denominator: string): string | null {
   const d = new Money(denominator);
   if (d.isZero()) return null;
-  return fixed(divRound(new Money(numerator), d, 4), 4);
+  return divRound(numerator, d, 4);
 }
