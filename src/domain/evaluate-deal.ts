@@ -30,11 +30,15 @@ interface Portion extends PortionShare {
   corporate: string;
 }
 
-/** A manager evaluated for the deal at one level, with the portions they answer for there. */
+/**
+ * A manager evaluated for the deal at one level, with the split portions they answer for there;
+ * `portions` null under the owner basis, where every evaluated manager answers for the whole
+ * amount (no portion records for the million deals of the usual policy).
+ */
 interface Evaluated {
   managerId: string;
   level: 1 | 2;
-  portions: Portion[];
+  portions: Portion[] | null;
 }
 
 /**
@@ -110,15 +114,18 @@ export function evaluate(
   }
   const amount = convertToCents(deal.amount, null, rate);
   const useSplits = ctx.policy.creditBasis === 'splits' && deal.splits.length > 0;
-  const portions: Portion[] = useSplits
+  const portions: Portion[] | null = useSplits
     ? deal.splits.map((s) => ({
         userId: s.userId,
         percent: s.percent,
         corporate: convertToCents(deal.amount, s.percent, rate),
       }))
-    : [{ userId: deal.ownerId, percent: null, corporate: amount }];
-
-  const evaluated = evaluatedManagers(ctx, portions, deal.closeDate);
+    : null;
+  const teamManagerId = ctx.managers.managerOn(deal.ownerId, deal.closeDate);
+  const evaluated =
+    portions === null
+      ? ownerManagers(ctx, teamManagerId, deal.closeDate)
+      : splitManagers(ctx, portions, deal.closeDate);
   collectCounting(ctx, deal, day, candidates, candidateCount, linked);
   const decisions: Decision[] = [];
   if (evaluated.length === 0) {
@@ -132,18 +139,20 @@ export function evaluate(
       evidence: NO_EVIDENCE,
       reason: noManagerReason(
         ctx,
-        portions.map((p) => p.userId),
+        portions === null ? [deal.ownerId] : portions.map((p) => p.userId),
         deal.closeDate,
         useSplits,
       ),
     });
   }
-  for (let i = 0; i < evaluated.length; i++) decisions.push(decide(ctx, deal, day, evaluated[i]!, useSplits));
+  for (let i = 0; i < evaluated.length; i++) decisions.push(decide(ctx, deal, day, evaluated[i]!, amount));
 
   let fields = SKIPPED_FIELDS;
   if (withFields) {
-    const portionsByDecision = new Map<Decision, Portion[]>();
-    for (let i = 0; i < evaluated.length; i++) portionsByDecision.set(decisions[i]!, evaluated[i]!.portions);
+    const portionsByDecision = new Map<Decision, readonly PortionShare[]>();
+    const whole = [{ userId: deal.ownerId, percent: null }];
+    for (let i = 0; i < evaluated.length; i++)
+      portionsByDecision.set(decisions[i]!, evaluated[i]!.portions ?? whole);
     fields = dealFields(ctx, deal, decisions, (d) => portionsByDecision.get(d) ?? []);
   }
   return {
@@ -151,28 +160,31 @@ export function evaluate(
     won: true,
     period: day.period,
     amount,
-    teamManagerId: ctx.managers.managerOn(deal.ownerId, deal.closeDate),
+    teamManagerId,
     decisions,
     fields,
   };
 }
 
 /**
- * Level 1: the manager of each portion's owner on the close date. Level 2: that manager's
- * manager on the same date. A manager found at both levels is evaluated once, at level 1, with
- * only the level-1 portions. Sorted by level, then managerId.
+ * Under the owner basis: the owner's manager on the close date (level 1), and with two levels
+ * that manager's manager on the same date (level 2), unless it is the same person.
  */
-function evaluatedManagers(ctx: OrgContext, portions: Portion[], closeDate: string): Evaluated[] {
+function ownerManagers(ctx: OrgContext, m1: string | null, closeDate: string): Evaluated[] {
+  if (m1 === null) return [];
+  const out: Evaluated[] = [{ managerId: m1, level: 1, portions: null }];
+  const m2 = ctx.policy.managerLevels === 2 ? ctx.managers.managerOn(m1, closeDate) : null;
+  if (m2 !== null && m2 !== m1) out.push({ managerId: m2, level: 2, portions: null });
+  return out;
+}
+
+/**
+ * Under the splits basis, per portion: the split owner's manager on the close date (level 1) and
+ * that manager's manager (level 2). A manager found at both levels is evaluated once, at level 1,
+ * with only the level-1 portions. Sorted by level, then managerId.
+ */
+function splitManagers(ctx: OrgContext, portions: readonly Portion[], closeDate: string): Evaluated[] {
   const twoLevels = ctx.policy.managerLevels === 2;
-  if (portions.length === 1) {
-    // One portion (the owner basis, or a single split): nothing to group, every level holds it.
-    const m1 = ctx.managers.managerOn(portions[0]!.userId, closeDate);
-    if (m1 === null) return [];
-    const out: Evaluated[] = [{ managerId: m1, level: 1, portions }];
-    const m2 = twoLevels ? ctx.managers.managerOn(m1, closeDate) : null;
-    if (m2 !== null && m2 !== m1) out.push({ managerId: m2, level: 2, portions });
-    return out;
-  }
   const level1: Evaluated[] = [];
   const level2: Evaluated[] = [];
   for (const p of portions) {
@@ -193,7 +205,7 @@ function evaluatedManagers(ctx: OrgContext, portions: Portion[], closeDate: stri
 function addPortion(list: Evaluated[], managerId: string, level: 1 | 2, p: Portion): void {
   for (const e of list) {
     if (e.managerId === managerId) {
-      e.portions.push(p);
+      e.portions!.push(p);
       return;
     }
   }
@@ -247,7 +259,8 @@ function hasPresentExternal(a: Activity, internalDomains: ReadonlySet<string>): 
   return false;
 }
 
-function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, useSplits: boolean): Decision {
+/** `amount` is the whole deal in the corporate currency, what a manager gets under the owner basis. */
+function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, amount: string): Decision {
   let evidence: EvidenceItem[] | undefined;
   for (let i = 0; i < countingLength; i++) {
     const a = counting[i]!;
@@ -263,17 +276,21 @@ function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, useSpl
   }
   const participatedIn = evidence?.length ?? 0;
   if (evidence !== undefined && participatedIn >= ctx.policy.minActivities) {
-    const amount =
-      e.portions.length === 1 ? e.portions[0]!.corporate : sumCents(e.portions.map((p) => p.corporate));
+    const { portions } = e;
     return {
       dealId: deal.id,
       managerId: e.managerId,
       level: e.level,
       credited: true,
-      amount,
+      amount:
+        portions === null
+          ? amount
+          : portions.length === 1
+            ? portions[0]!.corporate
+            : sumCents(portions.map((p) => p.corporate)),
       period: day.period,
       evidence: evidence.map((x) => x.activity.id),
-      reason: creditedReason(evidence) + (useSplits ? splitsClause(ctx, e.portions) : ''),
+      reason: creditedReason(evidence) + (portions === null ? '' : splitsClause(ctx, portions)),
     };
   }
   return {
