@@ -41,4 +41,28 @@ describe('ActivityIndex', () => {
       D3: ['X0'],
     });
   });
+
+  it('finds deals in order, across deals without activities, and out of order', () => {
+    const many = Array.from({ length: 40 }, (_, i) => deal(`D${String(i).padStart(2, '0')}`));
+    // In deal order with gaps (some far beyond the look-ahead), then back to earlier deals.
+    const linked = ['D00', 'D00', 'D03', 'D20', 'D39', 'D05', 'D00', 'D39'];
+    const acts = linked.map((id, i) => activity(`X${i}`, [id]));
+    const got = candidates(new ActivityIndex(many, acts, false), many);
+    expect(Object.fromEntries(Object.entries(got).filter(([, ids]) => ids.length > 0))).toEqual({
+      D00: ['X0', 'X1', 'X6'],
+      D03: ['X2'],
+      D05: ['X5'],
+      D20: ['X3'],
+      D39: ['X4', 'X7'],
+    });
+    // Only the first five: links already in deal order, no sorting needed.
+    const inOrder = candidates(new ActivityIndex(many, acts.slice(0, 5), false), many);
+    expect([inOrder.D00, inOrder.D03, inOrder.D20, inOrder.D39, inOrder.D05]).toEqual([
+      ['X0', 'X1'],
+      ['X2'],
+      ['X3'],
+      ['X4'],
+      [],
+    ]);
+  });
 });

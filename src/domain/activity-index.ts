@@ -5,7 +5,8 @@
  * counts as linked to no deal.
  *
  * Built for millions of activities: the links are grouped by deal with a counting sort into flat
- * typed arrays, not one JS array per deal.
+ * typed arrays, not one JS array per deal. Deal ids are resolved through `DealLookup`, which
+ * skips hashing while activities come grouped by deal in the deals' order.
  */
 import type { Activity, Deal } from './snapshot.js';
 
@@ -18,14 +19,15 @@ export class ActivityIndex {
 
   constructor(deals: readonly Deal[], activities: readonly Activity[], includeAccountActivities: boolean) {
     this.activities = activities;
-    const dealIndex = new Map<string, number>();
-    for (let d = 0; d < deals.length; d++) dealIndex.set(deals[d]!.id, d);
+    const lookup = new DealLookup(deals);
 
     // Sized for one link per activity, the usual case; grown if activities name several deals.
     let linkDeal = new Int32Array(activities.length);
     let linkActivity = new Int32Array(activities.length);
     const start = new Int32Array(deals.length + 1);
     let n = 0;
+    // Whether the links already come in deal order, so the counting sort has nothing to do.
+    let inOrder = true;
     // Activities of one deal usually share one dealIds array: look its single id up once.
     let lastIds: readonly string[] | undefined;
     let lastDeal: number | undefined;
@@ -37,7 +39,7 @@ export class ActivityIndex {
         let d: number | undefined;
         if (ids === lastIds) d = lastDeal;
         else {
-          d = dealIndex.get(ids[j]!);
+          d = lookup.indexOf(ids[j]!);
           if (ids.length === 1) {
             lastIds = ids;
             lastDeal = d;
@@ -51,6 +53,7 @@ export class ActivityIndex {
           linkDeal = grow(linkDeal);
           linkActivity = grow(linkActivity);
         }
+        if (n > 0 && d < linkDeal[n - 1]!) inOrder = false;
         linkDeal[n] = d;
         linkActivity[n] = i;
         start[d + 1]!++;
@@ -63,9 +66,13 @@ export class ActivityIndex {
       }
     }
     for (let d = 0; d < deals.length; d++) start[d + 1]! += start[d]!;
-    const next = start.slice(0, deals.length);
-    const order = new Int32Array(n);
-    for (let k = 0; k < n; k++) order[next[linkDeal[k]!]!++] = linkActivity[k]!;
+    let order: Int32Array;
+    if (inOrder) order = linkActivity.subarray(0, n);
+    else {
+      const next = start.slice(0, deals.length);
+      order = new Int32Array(n);
+      for (let k = 0; k < n; k++) order[next[linkDeal[k]!]!++] = linkActivity[k]!;
+    }
     this.start = start;
     this.order = order;
   }
@@ -90,6 +97,44 @@ export class ActivityIndex {
     const account = deal.accountId === null ? undefined : this.byAccount.get(deal.accountId);
     if (account !== undefined) for (let i = 0; i < account.length; i++) n = put(into, n, account[i]!);
     return n;
+  }
+}
+
+/**
+ * The index of the deal with an id. Activities usually arrive grouped by deal, in the order of
+ * the deals (the generator draws them so; connectors pull them deal by deal): the last deal found
+ * and the next few are tried first, by string comparison. Only when that fails is a map of
+ * every deal id built, once: hashing a million ids into a map that does not fit any cache costs
+ * about a microsecond per deal.
+ */
+const LOOK_AHEAD = 16;
+
+class DealLookup {
+  private readonly deals: readonly Deal[];
+  private last = -1;
+  private byId: Map<string, number> | undefined;
+
+  constructor(deals: readonly Deal[]) {
+    this.deals = deals;
+  }
+
+  indexOf(id: string): number | undefined {
+    const { deals } = this;
+    // The same deal, or one of the next few (deals without activities are skipped over).
+    const end = Math.min(deals.length, this.last + 1 + LOOK_AHEAD);
+    for (let d = Math.max(this.last, 0); d < end; d++) {
+      if (deals[d]!.id === id) {
+        this.last = d;
+        return d;
+      }
+    }
+    if (this.byId === undefined) {
+      this.byId = new Map();
+      for (let d = 0; d < deals.length; d++) this.byId.set(deals[d]!.id, d);
+    }
+    const d = this.byId.get(id);
+    if (d !== undefined) this.last = d;
+    return d;
   }
 }
 
