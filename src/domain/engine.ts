@@ -47,7 +47,12 @@ export function evaluateAll(
 
 /** Decisions of all evaluations, sorted by dealId, then level, then managerId. */
 export function sortedDecisions(evaluations: readonly DealEvaluation[]): Decision[] {
-  const byDeal = [...evaluations].sort((a, b) => compareText(a.dealId, b.dealId));
+  // Deals usually come sorted by id already (CRM ids grow with time): then there is nothing to sort.
+  let sorted = true;
+  for (let e = 1; e < evaluations.length && sorted; e++) {
+    sorted = compareText(evaluations[e - 1]!.dealId, evaluations[e]!.dealId) <= 0;
+  }
+  const byDeal = sorted ? evaluations : [...evaluations].sort((a, b) => compareText(a.dealId, b.dealId));
   const out: Decision[] = [];
   // Each evaluation's decisions are already sorted by level, then managerId.
   for (let e = 0; e < byDeal.length; e++) {

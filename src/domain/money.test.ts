@@ -48,7 +48,7 @@ describe('divRound', () => {
     expect(divRound(new Money(n), new Money(d), 2)).toBe(expected);
   });
 
-  it('rounds a quotient whose tie hides beyond 40 digits correctly', () => {
+  it('rounds a quotient whose tie hides beyond the working digits correctly', () => {
     // 1 / 3 x 3 is not a tie, but a divisor with many digits puts the tie far out.
     const d = '0.33333333333333333333333333333333333333333333333';
     const n = new Money(d).times('0.005').toString();
@@ -57,12 +57,22 @@ describe('divRound', () => {
     expect(divRound(new Money(n2), new Money(d), 2)).toBe('0.02');
   });
 
-  it('rounds up a quotient that looks like a tie only after 60 digits', () => {
+  it('rounds up a quotient that looks like a tie until its 70th digit', () => {
     // (0.015 + 10^-70) / 3 = 0.005 + 10^-70 / 3: above the tie, however far out.
     const n = new Money('0.015').plus(new Money(10).pow(-70));
     expect(divRound(n, new Money(3), 2)).toBe('0.01');
     expect(divRound(n.negated(), new Money(3), 2)).toBe('-0.01');
     expect(divRound(new Money('0.015'), new Money(3), 2)).toBe('0.00');
+  });
+
+  it('divides large amounts exactly, with more digits than the fast division keeps', () => {
+    expect(divRound(new Money('10000000000000000000000000'), new Money(3), 2)).toBe(
+      '3333333333333333333333333.33',
+    );
+    expect(divRound(new Money('20000000000000000000000000.03'), new Money(2), 2)).toBe(
+      '10000000000000000000000000.02',
+    );
+    expect(() => divRound(new Money(10).pow(70), new Money(1), 2)).toThrow(RangeError);
   });
 
   it('matches a BigInt reference on arbitrary amounts and divisors', () => {

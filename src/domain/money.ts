@@ -19,10 +19,18 @@ export const Money = Decimal.clone({
 export type Money = InstanceType<typeof Money>;
 
 /**
- * Division, truncated toward zero at 60 significant digits; `divRound` then rounds exactly. Enough
- * for any quotient below 10^50, far above any amount a CRM holds.
+ * Divisions, truncated toward zero; `divRound` then rounds exactly. A quotient needs its integer
+ * digits plus the kept decimals plus one more: 24 significant digits cover every amount below
+ * 10^19 at 4 decimals, and the 60-digit division takes over beyond (a long division costs in
+ * proportion to the digits it makes, and this one runs for every foreign-currency deal).
  */
 const Truncated = Decimal.clone({
+  precision: 24,
+  rounding: Decimal.ROUND_DOWN,
+  toExpNeg: -1000,
+  toExpPos: 1000,
+});
+const WideTruncated = Decimal.clone({
   precision: 60,
   rounding: Decimal.ROUND_DOWN,
   toExpNeg: -1000,
@@ -51,18 +59,21 @@ function fixed(value: Money, dp: number): string {
 
 /**
  * n / d rounded half-even to `dp` decimals, exactly, as a string with exactly `dp` decimals. The
- * quotient truncated at 60 digits lies on the same side of every rounding midpoint as the true
- * one, except when it lands exactly on a midpoint (…5 in the first dropped place, nothing
+ * truncated quotient (with at least one decimal past `dp`) lies on the same side of every
+ * rounding midpoint as the true one, except when it lands exactly on a midpoint (…5 in the first dropped place, nothing
  * after): that is a true tie only if the division was exact; otherwise the true quotient lies
  * beyond it and rounds away from zero.
  */
 export function divRound(n: Money | string, d: Money, dp: number): string {
   if (d.isZero()) throw new RangeError('division by zero');
-  const q = Truncated.div(n, d);
+  let q: Decimal = Truncated.div(n, d);
+  // q.e is the exponent of its first digit: 24 digits must reach the first dropped place.
+  if (q.e + 1 + dp + 1 > Truncated.precision) q = WideTruncated.div(n, d);
+  if (q.e + 1 + dp + 1 > WideTruncated.precision) throw new RangeError(`amount too large to convert: ${n}`);
   const pastTie =
     q.decimalPlaces() === dp + 1 &&
     q
-      .times(Truncated.pow(10, dp + 1))
+      .times(new Money(10).pow(dp + 1))
       .mod(10)
       .abs()
       .eq(5) &&
