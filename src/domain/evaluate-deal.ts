@@ -79,13 +79,14 @@ export interface EvaluateOptions {
 const NO_EVIDENCE = Object.freeze([]) as unknown as string[];
 const NO_DECISIONS = Object.freeze([]) as unknown as Decision[];
 
-export const SKIPPED_FIELDS: DealFields = Object.freeze({
+const SKIPPED_FIELDS: DealFields = Object.freeze({
   involved: false,
   creditedManagerId: null,
   credit: '0.00',
   reason: '',
 });
 
+/** evaluateDeal for callers that evaluate many deals: a reused candidate array, optional fields. */
 export function evaluate(
   ctx: OrgContext,
   deal: Deal,
