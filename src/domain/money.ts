@@ -46,15 +46,11 @@ const CENTS = /^-?\d+(\.\d{1,2})?$/;
 /** Already in the output form: no leading zeros, exactly two decimals, not negative zero. */
 const CANONICAL_CENTS = /^(?:0|-?[1-9]\d*|-0(?=\.\d*[1-9]))\.\d\d$/;
 
-export function money(value: string): Money {
-  return new Money(value);
-}
-
 /** Formats with exactly `dp` decimals; the value must already be rounded to `dp`. */
 function fixed(value: Money, dp: number): string {
   // toFixed on a value with no more than dp decimals only pads; "-0.00" is normalised to "0.00".
   const out = value.toFixed(dp);
-  return value.isZero() ? (0).toFixed(dp) : out;
+  return value.isZero() ? `0.${'0'.repeat(dp)}` : out;
 }
 
 /**

@@ -16,7 +16,7 @@ export interface EvidenceItem {
   date: string;
   /** The manager's own participant entry. */
   as: Participant;
-  /** The first external participant who took part; undefined when the policy needs none. */
+  /** The external participant the sentence names (namedExternal); undefined when there is none. */
   external: Participant | undefined;
 }
 
