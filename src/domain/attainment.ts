@@ -1,8 +1,8 @@
 /**
  * Attainment rows (DESIGN.md "Crediting rules" 7 and "Exact semantics"): one per (manager,
  * period) with a quota or with any decision. The service keeps DealEvaluations in a ledger and
- * rebuilds only the rows a changed deal touches with `attainmentRow`; `attainmentRows` is built
- * from `attainmentRow` so that a full recompute always equals the incremental one.
+ * rebuilds only the rows a changed deal touches with `attainmentRow`; `attainmentRows` runs the
+ * same per-row tally (RowTally) so that a full recompute always equals the incremental one.
  */
 import { compareText } from './compare.js';
 import { type Money, ratio4, ZERO } from './money.js';
@@ -37,6 +37,65 @@ function touchedManagers(ev: DealEvaluation): string[] {
 }
 
 /**
+ * Adds up one manager-period's row, one evaluation at a time. `attainmentRow` folds the
+ * evaluations it is given through one tally; `attainmentRows` folds every evaluation through the
+ * tallies of the pairs it touches, in one pass over the evaluations (reading a million of them
+ * once, in order, rather than once per row in scattered order). Same code, same sums, and every
+ * sum is exact, so the full result always equals the per-row one.
+ */
+class RowTally {
+  readonly managerId: string;
+  readonly period: string;
+  private hasDecision = false;
+  private credited: Money = ZERO;
+  private assistedDeals = 0;
+  private teamWonDeals = 0;
+  private teamWonAmount: Money = ZERO;
+
+  constructor(managerId: string, period: string) {
+    this.managerId = managerId;
+    this.period = period;
+  }
+
+  /** Counts what `ev` holds for this manager-period; an evaluation of another pair adds nothing. */
+  add(ev: DealEvaluation): void {
+    if (ev.period !== this.period) return;
+    const ds = ev.decisions;
+    for (let i = 0; i < ds.length; i++) {
+      const d = ds[i]!;
+      if (d.managerId !== this.managerId) continue;
+      this.hasDecision = true;
+      if (d.credited) {
+        this.credited = this.credited.plus(d.amount);
+        this.assistedDeals++;
+      }
+    }
+    if (ev.won && ev.teamManagerId === this.managerId) {
+      this.teamWonDeals++;
+      this.teamWonAmount = this.teamWonAmount.plus(ev.amount);
+    }
+  }
+
+  /** The row, or null when the pair has neither a quota nor a decision. */
+  row(ctx: OrgContext): AttainmentRow | null {
+    const quota = ctx.quotas.get(quotaKey(this.managerId, this.period))?.amount ?? null;
+    if (quota === null && !this.hasDecision) return null;
+    const credited = this.credited.toFixed(2);
+    return {
+      managerId: this.managerId,
+      period: this.period,
+      quota,
+      credited,
+      // The quota as shown (rounded to cents) is the one divided by, so a reader can check the ratio.
+      attainment: quota === null ? null : ratio4(credited, quota),
+      assistedDeals: this.assistedDeals,
+      teamWonDeals: this.teamWonDeals,
+      teamWonAmount: this.teamWonAmount.toFixed(2),
+    };
+  }
+}
+
+/**
  * The row of one manager and period, from the evaluations that touch it (others are ignored, so
  * passing more is harmless). Null when the pair has neither a quota nor a decision: DESIGN.md
  * gives it no row, and a caller rebuilding incrementally must then delete the row it kept (a
@@ -48,65 +107,30 @@ export function attainmentRow(
   period: string,
   evaluations: Iterable<DealEvaluation>,
 ): AttainmentRow | null {
-  const quota = ctx.quotas.get(quotaKey(managerId, period))?.amount ?? null;
-  let hasDecision = false;
-  let credited: Money = ZERO;
-  let assistedDeals = 0;
-  let teamWonDeals = 0;
-  let teamWonAmount: Money = ZERO;
+  const tally = new RowTally(managerId, period);
   const list = Array.isArray(evaluations) ? (evaluations as readonly DealEvaluation[]) : [...evaluations];
-  for (let e = 0; e < list.length; e++) {
-    const ev = list[e]!;
-    if (ev.period !== period) continue;
-    const ds = ev.decisions;
-    for (let i = 0; i < ds.length; i++) {
-      const d = ds[i]!;
-      if (d.managerId !== managerId) continue;
-      hasDecision = true;
-      if (d.credited) {
-        credited = credited.plus(d.amount);
-        assistedDeals++;
-      }
-    }
-    if (ev.won && ev.teamManagerId === managerId) {
-      teamWonDeals++;
-      teamWonAmount = teamWonAmount.plus(ev.amount);
-    }
-  }
-  if (quota === null && !hasDecision) return null;
-  const creditedText = credited.toFixed(2);
-  return {
-    managerId,
-    period,
-    quota,
-    credited: creditedText,
-    // The quota as shown (rounded to cents) is the one divided by, so a reader can check the ratio.
-    attainment: quota === null ? null : ratio4(creditedText, quota),
-    assistedDeals,
-    teamWonDeals,
-    teamWonAmount: teamWonAmount.toFixed(2),
-  };
+  for (let e = 0; e < list.length; e++) tally.add(list[e]!);
+  return tally.row(ctx);
 }
 
 /** Every row: the pairs any evaluation touches and every quota's pair, sorted by managerId, period. */
 export function attainmentRows(ctx: OrgContext, evaluations: Iterable<DealEvaluation>): AttainmentRow[] {
-  // managerId -> period -> the evaluations touching that pair. Nested maps, so a million deals do
-  // not each build a key string to look their groups up.
-  const groups = new Map<string, Map<string, DealEvaluation[]>>();
-  const groupOf = (managerId: string, period: string): DealEvaluation[] => {
-    let byPeriod = groups.get(managerId);
+  // managerId -> period -> tally. Nested maps, so a million deals do not each build a key string.
+  const tallies = new Map<string, Map<string, RowTally>>();
+  const tallyOf = (managerId: string, period: string): RowTally => {
+    let byPeriod = tallies.get(managerId);
     if (byPeriod === undefined) {
       byPeriod = new Map();
-      groups.set(managerId, byPeriod);
+      tallies.set(managerId, byPeriod);
     }
-    let group = byPeriod.get(period);
-    if (group === undefined) {
-      group = [];
-      byPeriod.set(period, group);
+    let tally = byPeriod.get(period);
+    if (tally === undefined) {
+      tally = new RowTally(managerId, period);
+      byPeriod.set(period, tally);
     }
-    return group;
+    return tally;
   };
-  for (const q of ctx.quotas.values()) groupOf(q.managerId, q.period);
+  for (const q of ctx.quotas.values()) tallyOf(q.managerId, q.period);
   const list = Array.isArray(evaluations) ? (evaluations as readonly DealEvaluation[]) : [...evaluations];
   for (let e = 0; e < list.length; e++) {
     const ev = list[e]!;
@@ -114,15 +138,15 @@ export function attainmentRows(ctx: OrgContext, evaluations: Iterable<DealEvalua
     // The common case, one decision whose manager is also the team manager, without a list.
     const only = ds.length === 1 ? ds[0]!.managerId : null;
     if (only !== null && ev.teamManagerId === only) {
-      groupOf(only, ev.period).push(ev);
+      tallyOf(only, ev.period).add(ev);
     } else {
-      for (const managerId of touchedManagers(ev)) groupOf(managerId, ev.period).push(ev);
+      for (const managerId of touchedManagers(ev)) tallyOf(managerId, ev.period).add(ev);
     }
   }
   const rows: AttainmentRow[] = [];
-  for (const [managerId, byPeriod] of groups) {
-    for (const [period, group] of byPeriod) {
-      const row = attainmentRow(ctx, managerId, period, group);
+  for (const byPeriod of tallies.values()) {
+    for (const tally of byPeriod.values()) {
+      const row = tally.row(ctx);
       if (row !== null) rows.push(row);
     }
   }
