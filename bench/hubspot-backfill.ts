@@ -19,10 +19,15 @@ import { createHubSpotConnector } from '../connectors/hubspot/hubspot-connector.
 import type { CallStats } from '../connectors/hubspot/sandbox/limits.js';
 import { startHubSpotSandbox } from '../connectors/hubspot/sandbox/server.js';
 import type { DealBatch, OrgData } from '../connectors/types.js';
+import { attainmentRows } from '../src/domain/attainment.js';
+import { evaluateAll } from '../src/domain/engine.js';
+import { prepareOrg } from '../src/domain/org-context.js';
+import { DEFAULT_POLICY } from '../src/domain/policy.js';
 import type { Snapshot } from '../src/domain/snapshot.js';
+import { parseSnapshot } from '../src/domain/snapshot.js';
 import type { CrmFieldState, WriteBackPlan } from '../src/domain/write-back.js';
+import { buildWriteBackPlan } from '../src/domain/write-back-plan.js';
 import { generateOrg } from '../src/generator/index.js';
-import { planFor } from './hubspot-plan.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -71,8 +76,17 @@ async function startLoaded() {
     snapshot: generated,
     switches: { tenSecondlyLimit: 1_000_000_000, dailyLimit: 1_000_000_000, searchPerSecond: 1_000_000 },
   });
+  // For comparison: how many deals the engine credits on the org as generated, before HubSpot's
+  // mapping (one internal participant per call, no per-attendee answers) has touched it.
+  const genCtx = prepareOrg(generated, DEFAULT_POLICY);
+  const creditedBefore = evaluateAll(genCtx, generated, { wonOnly: true }).filter(
+    (e) => e.fields.involved,
+  ).length;
   // Only these survive: the generated org itself is dropped once the portal holds it.
-  return { sandbox, org: { tenant: generated.tenant, fiscalYearStartMonth: generated.fiscalYearStartMonth } };
+  return {
+    sandbox,
+    org: { tenant: generated.tenant, fiscalYearStartMonth: generated.fiscalYearStartMonth, creditedBefore },
+  };
 }
 const loadStart = performance.now();
 const { sandbox: sb, org } = await startLoaded();
@@ -159,7 +173,22 @@ console.log(
   `pulled ${first.batch.deals.length} deals, ${first.batch.activities.length} activities in ${first.seconds.toFixed(1)} s`,
 );
 
-const plan: WriteBackPlan = planFor(snapshotOf(first), '2026-11-15T12:00:00.000Z');
+// What the service does after a backfill pull: evaluate every deal under the default policy and
+// plan the write-back (deal fields, attainment rows, user fields).
+const computeStart = performance.now();
+const pulledOrg = parseSnapshot(snapshotOf(first));
+const ctx = prepareOrg(pulledOrg, DEFAULT_POLICY);
+const evaluations = evaluateAll(ctx, pulledOrg);
+const plan: WriteBackPlan = buildWriteBackPlan({
+  ctx,
+  evaluations,
+  rows: attainmentRows(ctx, evaluations),
+  asOf: '2026-11-15T12:00:00.000Z',
+});
+console.log(
+  `computed ${evaluations.filter((e) => e.fields.involved).length} credited deals (${org.creditedBefore} on the org as generated), ` +
+    `${plan.attainment.length} attainment rows in ${secondsSince(computeStart).toFixed(1)} s`,
+);
 sb.resetStats();
 const writeStart = performance.now();
 const written = await connector.writeBack(plan, stateOf(first));
@@ -176,6 +205,11 @@ const backfillSeconds = first.seconds + writeSeconds;
 const second = await pullAll();
 sb.resetStats();
 const noop = await connector.writeBack({ ...plan, evaluatedAt: '2026-11-16T12:00:00.000Z' }, stateOf(second));
+if (noop.written.deals + noop.written.attainment + written.failures.length + noop.failures.length > 0) {
+  console.log(
+    `unexpected: repeat wrote ${JSON.stringify(noop.written)}, failures ${written.failures.length + noop.failures.length}`,
+  );
+}
 console.log(
   `repeat: pulled again in ${second.seconds.toFixed(1)} s, write-back made ${noop.calls} calls; whole run ${secondsSince(started).toFixed(1)} s`,
 );

@@ -266,11 +266,7 @@ export class HubSpotPull {
       },
       { propertyName: 'closedate', operator: 'LTE', value: String(Date.parse(`${range.to}T23:59:59.999Z`)) },
     ];
-    // Closed deals in range, and deals playercoach wrote before (one may have been reopened since).
-    const groups: Filter[][] = [
-      [...window, { propertyName: 'dealstage', operator: 'IN', values: meta.closedStageIds }],
-      [...window, { propertyName: 'pc_evaluated_at', operator: 'HAS_PROPERTY' }],
-    ];
+    const groups = stageOrWritten(window, meta.closedStageIds);
     const { records, exhausted } = await this.searchByIds(
       'deals',
       groups,
@@ -301,10 +297,7 @@ export class HubSpotPull {
     let state: ChangeCursor = c;
     while (deals.size < options.limit) {
       if (state.phase === 'deals') {
-        const groups: Filter[][] = [
-          [...window, { propertyName: 'dealstage', operator: 'IN', values: meta.wonStageIds }],
-          [...window, { propertyName: 'pc_evaluated_at', operator: 'HAS_PROPERTY' }],
-        ];
+        const groups = stageOrWritten(window, meta.wonStageIds);
         const found = await this.searchByIds(
           'deals',
           groups,
@@ -559,6 +552,17 @@ export class HubSpotPull {
     deals.sort((a, b) => byId(a.id, b.id));
     return { deals, activities, current };
   }
+}
+
+/**
+ * Two ORed groups in one window: deals in the given stages, and deals playercoach wrote before
+ * (so one that left those stages loses its credit). An empty IN is refused by HubSpot: left out.
+ */
+function stageOrWritten(window: Filter[], stageIds: string[]): Filter[][] {
+  const written = [...window, { propertyName: 'pc_evaluated_at', operator: 'HAS_PROPERTY' }];
+  return stageIds.length === 0
+    ? [written]
+    : [[...window, { propertyName: 'dealstage', operator: 'IN', values: stageIds }], written];
 }
 
 function ownerDomains(owners: readonly HsOwner[]): string[] {

@@ -1,8 +1,8 @@
 /**
  * Attainment rows (DESIGN.md "Crediting rules" 7 and "Exact semantics"): one per (manager,
  * period) with a quota or with any decision. The service keeps DealEvaluations in a ledger and
- * rebuilds only the rows a changed deal touches with `attainmentRow`; `attainmentRows` is built
- * from `attainmentRow` so that a full recompute always equals the incremental one.
+ * rebuilds only the rows a changed deal touches with `attainmentRow`; `attainmentRows` runs the
+ * same per-row tally (RowTally) so that a full recompute always equals the incremental one.
  */
 import { compareText } from './compare.js';
 import { type Money, ratio4, ZERO } from './money.js';
@@ -19,11 +19,80 @@ export interface ManagerPeriod {
  * decisions and the team manager (the owner's level-1 manager, for teamWon*). Sorted, each once.
  */
 export function touchedManagerPeriods(ev: DealEvaluation): ManagerPeriod[] {
+  return touchedManagers(ev)
+    .sort(compareText)
+    .map((managerId) => ({ managerId, period: ev.period }));
+}
+
+/** The managers of touchedManagerPeriods, each once, unsorted; all in the evaluation's period. */
+function touchedManagers(ev: DealEvaluation): string[] {
   const ids: string[] = [];
-  for (const d of ev.decisions) if (d.managerId !== null && !ids.includes(d.managerId)) ids.push(d.managerId);
+  const ds = ev.decisions;
+  for (let i = 0; i < ds.length; i++) {
+    const m = ds[i]!.managerId;
+    if (m !== null && !ids.includes(m)) ids.push(m);
+  }
   if (ev.won && ev.teamManagerId !== null && !ids.includes(ev.teamManagerId)) ids.push(ev.teamManagerId);
-  ids.sort(compareText);
-  return ids.map((managerId) => ({ managerId, period: ev.period }));
+  return ids;
+}
+
+/**
+ * Adds up one manager-period's row, one evaluation at a time. `attainmentRow` folds the
+ * evaluations it is given through one tally; `attainmentRows` folds every evaluation through the
+ * tallies of the pairs it touches, in one pass over the evaluations (reading a million of them
+ * once, in order, rather than once per row in scattered order). Same code, same sums, and every
+ * sum is exact, so the full result always equals the per-row one.
+ */
+class RowTally {
+  readonly managerId: string;
+  readonly period: string;
+  private hasDecision = false;
+  private credited: Money = ZERO;
+  private assistedDeals = 0;
+  private teamWonDeals = 0;
+  private teamWonAmount: Money = ZERO;
+
+  constructor(managerId: string, period: string) {
+    this.managerId = managerId;
+    this.period = period;
+  }
+
+  /** Counts what `ev` holds for this manager-period; an evaluation of another pair adds nothing. */
+  add(ev: DealEvaluation): void {
+    if (ev.period !== this.period) return;
+    const ds = ev.decisions;
+    for (let i = 0; i < ds.length; i++) {
+      const d = ds[i]!;
+      if (d.managerId !== this.managerId) continue;
+      this.hasDecision = true;
+      if (d.credited) {
+        this.credited = this.credited.plus(d.amount);
+        this.assistedDeals++;
+      }
+    }
+    if (ev.won && ev.teamManagerId === this.managerId) {
+      this.teamWonDeals++;
+      this.teamWonAmount = this.teamWonAmount.plus(ev.amount);
+    }
+  }
+
+  /** The row, or null when the pair has neither a quota nor a decision. */
+  row(ctx: OrgContext): AttainmentRow | null {
+    const quota = ctx.quotas.get(quotaKey(this.managerId, this.period))?.amount ?? null;
+    if (quota === null && !this.hasDecision) return null;
+    const credited = this.credited.toFixed(2);
+    return {
+      managerId: this.managerId,
+      period: this.period,
+      quota,
+      credited,
+      // The quota as shown (rounded to cents) is the one divided by, so a reader can check the ratio.
+      attainment: quota === null ? null : ratio4(credited, quota),
+      assistedDeals: this.assistedDeals,
+      teamWonDeals: this.teamWonDeals,
+      teamWonAmount: this.teamWonAmount.toFixed(2),
+    };
+  }
 }
 
 /**
@@ -38,62 +107,48 @@ export function attainmentRow(
   period: string,
   evaluations: Iterable<DealEvaluation>,
 ): AttainmentRow | null {
-  const quota = ctx.quotas.get(quotaKey(managerId, period))?.amount ?? null;
-  let hasDecision = false;
-  let credited: Money = ZERO;
-  let assistedDeals = 0;
-  let teamWonDeals = 0;
-  let teamWonAmount: Money = ZERO;
-  for (const ev of evaluations) {
-    if (ev.period !== period) continue;
-    for (const d of ev.decisions) {
-      if (d.managerId !== managerId) continue;
-      hasDecision = true;
-      if (d.credited) {
-        credited = credited.plus(d.amount);
-        assistedDeals++;
-      }
-    }
-    if (ev.won && ev.teamManagerId === managerId) {
-      teamWonDeals++;
-      teamWonAmount = teamWonAmount.plus(ev.amount);
-    }
-  }
-  if (quota === null && !hasDecision) return null;
-  const creditedText = credited.toFixed(2);
-  return {
-    managerId,
-    period,
-    quota,
-    credited: creditedText,
-    // The quota as shown (rounded to cents) is the one divided by, so a reader can check the ratio.
-    attainment: quota === null ? null : ratio4(creditedText, quota),
-    assistedDeals,
-    teamWonDeals,
-    teamWonAmount: teamWonAmount.toFixed(2),
-  };
+  const tally = new RowTally(managerId, period);
+  const list = Array.isArray(evaluations) ? (evaluations as readonly DealEvaluation[]) : [...evaluations];
+  for (let e = 0; e < list.length; e++) tally.add(list[e]!);
+  return tally.row(ctx);
 }
 
 /** Every row: the pairs any evaluation touches and every quota's pair, sorted by managerId, period. */
 export function attainmentRows(ctx: OrgContext, evaluations: Iterable<DealEvaluation>): AttainmentRow[] {
-  const groups = new Map<string, { managerId: string; period: string; evaluations: DealEvaluation[] }>();
-  const groupOf = (managerId: string, period: string) => {
-    const key = quotaKey(managerId, period);
-    let g = groups.get(key);
-    if (g === undefined) {
-      g = { managerId, period, evaluations: [] };
-      groups.set(key, g);
+  // managerId -> period -> tally. Nested maps, so a million deals do not each build a key string.
+  const tallies = new Map<string, Map<string, RowTally>>();
+  const tallyOf = (managerId: string, period: string): RowTally => {
+    let byPeriod = tallies.get(managerId);
+    if (byPeriod === undefined) {
+      byPeriod = new Map();
+      tallies.set(managerId, byPeriod);
     }
-    return g;
+    let tally = byPeriod.get(period);
+    if (tally === undefined) {
+      tally = new RowTally(managerId, period);
+      byPeriod.set(period, tally);
+    }
+    return tally;
   };
-  for (const q of ctx.quotas.values()) groupOf(q.managerId, q.period);
-  for (const ev of evaluations) {
-    for (const mp of touchedManagerPeriods(ev)) groupOf(mp.managerId, mp.period).evaluations.push(ev);
+  for (const q of ctx.quotas.values()) tallyOf(q.managerId, q.period);
+  const list = Array.isArray(evaluations) ? (evaluations as readonly DealEvaluation[]) : [...evaluations];
+  for (let e = 0; e < list.length; e++) {
+    const ev = list[e]!;
+    const ds = ev.decisions;
+    // The common case, one decision whose manager is also the team manager, without a list.
+    const only = ds.length === 1 ? ds[0]!.managerId : null;
+    if (only !== null && ev.teamManagerId === only) {
+      tallyOf(only, ev.period).add(ev);
+    } else {
+      for (const managerId of touchedManagers(ev)) tallyOf(managerId, ev.period).add(ev);
+    }
   }
   const rows: AttainmentRow[] = [];
-  for (const g of groups.values()) {
-    const row = attainmentRow(ctx, g.managerId, g.period, g.evaluations);
-    if (row !== null) rows.push(row);
+  for (const byPeriod of tallies.values()) {
+    for (const tally of byPeriod.values()) {
+      const row = tally.row(ctx);
+      if (row !== null) rows.push(row);
+    }
   }
   return rows.sort(compareRows);
 }

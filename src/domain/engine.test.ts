@@ -5,7 +5,7 @@ import { compute } from './engine.js';
 import type { PolicyInput } from './policy.js';
 import type { Decision } from './results.js';
 import type { SnapshotInput } from './snapshot.js';
-import { buyer, call, deal, meeting, org, policyOf, snapshotOf, user } from './testing/org-builder.js';
+import { buyer, call, deal, meeting, org, policyOf, snapshotOf, USERS, user } from './testing/org-builder.js';
 
 type Brief = [managerId: string | null, level: 1 | 2, credited: boolean, amount: string, evidence: string[]];
 
@@ -380,6 +380,16 @@ const cases: Case[] = [
     },
     policy: { managerLevels: 2, creditBasis: 'splits' },
     decisions: [['D1', 1, true, '300.00', ['00U1']], notCredited('M1')],
+  },
+  {
+    name: 'a manager who is their own manager (owner basis) is evaluated once, at level 1',
+    input: {
+      users: USERS.map((u) => (u.id === 'M1' ? { ...u, managerId: 'M1' } : u)),
+      deals: [deal()],
+      activities: [meeting()],
+    },
+    policy: { managerLevels: 2 },
+    decisions: [won()],
   },
   // 7. Manager history.
   {

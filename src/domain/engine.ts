@@ -18,9 +18,14 @@ export interface EvaluateAllOptions {
    * full compute leaves them out, since they are not part of its output.
    */
   fields?: boolean;
+  /**
+   * Keep only the evaluations of won deals. A deal that is not won has no decisions and counts
+   * for no row, so a full compute does not hold a million of them. Default false.
+   */
+  wonOnly?: boolean;
 }
 
-/** Evaluates every deal of the snapshot; the evaluations are in the order of `snapshot.deals`. */
+/** Evaluates the deals of the snapshot; the evaluations are in the order of `snapshot.deals`. */
 export function evaluateAll(
   ctx: OrgContext,
   snapshot: Pick<Snapshot, 'deals' | 'activities'>,
@@ -30,25 +35,35 @@ export function evaluateAll(
   const index = new ActivityIndex(deals, snapshot.activities, ctx.policy.includeAccountActivities);
   const how = { withFields: options.fields ?? true, linked: true };
   const candidates: Activity[] = [];
-  const out: DealEvaluation[] = new Array(deals.length);
+  const wonOnly = options.wonOnly ?? false;
+  const out: DealEvaluation[] = [];
   for (let d = 0; d < deals.length; d++) {
     const deal = deals[d]!;
-    out[d] = evaluate(ctx, deal, index.candidatesOf(d, deal, candidates), how);
+    if (wonOnly && !deal.won) continue;
+    out.push(evaluate(ctx, deal, candidates, index.fill(d, deal, candidates), how));
   }
   return out;
 }
 
 /** Decisions of all evaluations, sorted by dealId, then level, then managerId. */
 export function sortedDecisions(evaluations: readonly DealEvaluation[]): Decision[] {
-  const byDeal = [...evaluations].sort((a, b) => compareText(a.dealId, b.dealId));
+  // Deals usually come sorted by id already (CRM ids grow with time): then there is nothing to sort.
+  let sorted = true;
+  for (let e = 1; e < evaluations.length && sorted; e++) {
+    sorted = compareText(evaluations[e - 1]!.dealId, evaluations[e]!.dealId) <= 0;
+  }
+  const byDeal = sorted ? evaluations : [...evaluations].sort((a, b) => compareText(a.dealId, b.dealId));
   const out: Decision[] = [];
   // Each evaluation's decisions are already sorted by level, then managerId.
-  for (const ev of byDeal) for (const d of ev.decisions) out.push(d);
+  for (let e = 0; e < byDeal.length; e++) {
+    const ds = byDeal[e]!.decisions;
+    for (let i = 0; i < ds.length; i++) out.push(ds[i]!);
+  }
   return out;
 }
 
 export function compute(snapshot: Snapshot, policy: Policy): ComputeResult {
   const ctx = prepareOrg(snapshot, policy);
-  const evaluations = evaluateAll(ctx, snapshot, { fields: false });
+  const evaluations = evaluateAll(ctx, snapshot, { fields: false, wonOnly: true });
   return { decisions: sortedDecisions(evaluations), attainment: attainmentRows(ctx, evaluations) };
 }

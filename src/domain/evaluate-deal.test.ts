@@ -30,9 +30,11 @@ describe('evaluateDeal: reasons', () => {
         }),
       ],
     });
+    // In date order, then by id; the evidence list itself is sorted by id.
+    expect(ev.decisions[0]!.evidence).toEqual(['00T1', '00T2', '00U1']);
     expect(ev.decisions[0]!.reason).toBe(
-      'made call 00T1 on 2026-03-12 with buyer@globex.com; joined call 00T2 on 2026-03-12 with buyer@globex.com; ' +
-        'organized meeting 00U1 on 2026-03-10 with buyer@globex.com',
+      'organized meeting 00U1 on 2026-03-10 with buyer@globex.com; made call 00T1 on 2026-03-12 with buyer@globex.com; ' +
+        'joined call 00T2 on 2026-03-12 with buyer@globex.com',
     );
   });
 

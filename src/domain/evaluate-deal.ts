@@ -22,7 +22,7 @@ import {
   uncreditedReason,
 } from './reasons.js';
 import type { DealEvaluation, Decision } from './results.js';
-import type { Activity, Deal } from './snapshot.js';
+import { ACTIVITY_KINDS, type Activity, type Deal } from './snapshot.js';
 import type { DealFields } from './write-back.js';
 
 interface Portion extends PortionShare {
@@ -30,11 +30,15 @@ interface Portion extends PortionShare {
   corporate: string;
 }
 
-/** A manager evaluated for the deal at one level, with the portions they answer for there. */
+/**
+ * A manager evaluated for the deal at one level, with the split portions they answer for there;
+ * `portions` null under the owner basis, where every evaluated manager answers for the whole
+ * amount (no portion records for the million deals of the usual policy).
+ */
 interface Evaluated {
   managerId: string;
   level: 1 | 2;
-  portions: Portion[];
+  portions: Portion[] | null;
 }
 
 /**
@@ -44,6 +48,8 @@ interface Evaluated {
  */
 const counting: Activity[] = [];
 const countingDates: string[] = [];
+/** How many entries of the scratch arrays hold this deal's activities (never `length = 0`, which frees them). */
+let countingLength = 0;
 
 /**
  * `candidates` are the activities linked to the deal, plus, when the policy includes account
@@ -52,7 +58,7 @@ const countingDates: string[] = [];
  * deal nor, where allowed, to its account is ignored.
  */
 export function evaluateDeal(ctx: OrgContext, deal: Deal, candidates: readonly Activity[]): DealEvaluation {
-  return evaluate(ctx, deal, candidates, { withFields: true, linked: false });
+  return evaluate(ctx, deal, candidates, candidates.length, { withFields: true, linked: false });
 }
 
 export interface EvaluateOptions {
@@ -65,17 +71,28 @@ export interface EvaluateOptions {
   linked: boolean;
 }
 
-export const SKIPPED_FIELDS: DealFields = Object.freeze({
+/**
+ * Most decisions are uncredited and a quarter of deals are not won: they share one frozen empty
+ * evidence list and one frozen empty decision list instead of a million empty arrays each.
+ * Frozen, so a consumer that tried to add to one would fail loudly, not change every decision.
+ */
+const NO_EVIDENCE = Object.freeze([]) as unknown as string[];
+const NO_DECISIONS = Object.freeze([]) as unknown as Decision[];
+
+const SKIPPED_FIELDS: DealFields = Object.freeze({
   involved: false,
   creditedManagerId: null,
   credit: '0.00',
   reason: '',
 });
 
+/** evaluateDeal for callers that evaluate many deals: a reused candidate array, optional fields. */
 export function evaluate(
   ctx: OrgContext,
   deal: Deal,
+  /** The candidates are candidates[0..candidateCount): a caller may hand in a reused scratch array. */
   candidates: readonly Activity[],
+  candidateCount: number,
   { withFields, linked }: EvaluateOptions,
 ): DealEvaluation {
   const day = ctx.closeDay(deal.closeDate);
@@ -86,7 +103,7 @@ export function evaluate(
       period: day.period,
       amount: '0.00',
       teamManagerId: null,
-      decisions: [],
+      decisions: NO_DECISIONS,
       fields: withFields ? { ...NOT_WON_FIELDS } : SKIPPED_FIELDS,
     };
   }
@@ -98,16 +115,19 @@ export function evaluate(
   }
   const amount = convertToCents(deal.amount, null, rate);
   const useSplits = ctx.policy.creditBasis === 'splits' && deal.splits.length > 0;
-  const portions: Portion[] = useSplits
+  const portions: Portion[] | null = useSplits
     ? deal.splits.map((s) => ({
         userId: s.userId,
         percent: s.percent,
         corporate: convertToCents(deal.amount, s.percent, rate),
       }))
-    : [{ userId: deal.ownerId, percent: null, corporate: amount }];
-
-  const evaluated = evaluatedManagers(ctx, portions, deal.closeDate);
-  collectCounting(ctx, deal, day, candidates, linked);
+    : null;
+  const teamManagerId = ctx.managers.managerOn(deal.ownerId, deal.closeDate);
+  const evaluated =
+    portions === null
+      ? ownerManagers(ctx, teamManagerId, deal.closeDate)
+      : splitManagers(ctx, portions, deal.closeDate);
+  collectCounting(ctx, deal, day, candidates, candidateCount, linked);
   const decisions: Decision[] = [];
   if (evaluated.length === 0) {
     decisions.push({
@@ -117,21 +137,23 @@ export function evaluate(
       credited: false,
       amount: '0.00',
       period: day.period,
-      evidence: [],
+      evidence: NO_EVIDENCE,
       reason: noManagerReason(
         ctx,
-        portions.map((p) => p.userId),
+        portions === null ? [deal.ownerId] : portions.map((p) => p.userId),
         deal.closeDate,
         useSplits,
       ),
     });
   }
-  for (const e of evaluated) decisions.push(decide(ctx, deal, day, e, useSplits));
+  for (let i = 0; i < evaluated.length; i++) decisions.push(decide(ctx, deal, day, evaluated[i]!, amount));
 
   let fields = SKIPPED_FIELDS;
   if (withFields) {
-    const portionsByDecision = new Map<Decision, Portion[]>();
-    for (let i = 0; i < evaluated.length; i++) portionsByDecision.set(decisions[i]!, evaluated[i]!.portions);
+    const portionsByDecision = new Map<Decision, readonly PortionShare[]>();
+    const whole = [{ userId: deal.ownerId, percent: null }];
+    for (let i = 0; i < evaluated.length; i++)
+      portionsByDecision.set(decisions[i]!, evaluated[i]!.portions ?? whole);
     fields = dealFields(ctx, deal, decisions, (d) => portionsByDecision.get(d) ?? []);
   }
   return {
@@ -139,41 +161,52 @@ export function evaluate(
     won: true,
     period: day.period,
     amount,
-    teamManagerId: ctx.managers.managerOn(deal.ownerId, deal.closeDate),
+    teamManagerId,
     decisions,
     fields,
   };
 }
 
 /**
- * Level 1: the manager of each portion's owner on the close date. Level 2: that manager's
- * manager on the same date. A manager found at both levels is evaluated once, at level 1, with
- * only the level-1 portions. Sorted by level, then managerId.
+ * Under the owner basis: the owner's manager on the close date (level 1), and with two levels
+ * that manager's manager on the same date (level 2), unless it is the same person.
  */
-function evaluatedManagers(ctx: OrgContext, portions: readonly Portion[], closeDate: string): Evaluated[] {
+function ownerManagers(ctx: OrgContext, m1: string | null, closeDate: string): Evaluated[] {
+  if (m1 === null) return [];
+  const out: Evaluated[] = [{ managerId: m1, level: 1, portions: null }];
+  const m2 = ctx.policy.managerLevels === 2 ? ctx.managers.managerOn(m1, closeDate) : null;
+  if (m2 !== null && m2 !== m1) out.push({ managerId: m2, level: 2, portions: null });
+  return out;
+}
+
+/**
+ * Under the splits basis, per portion: the split owner's manager on the close date (level 1) and
+ * that manager's manager (level 2). A manager found at both levels is evaluated once, at level 1,
+ * with only the level-1 portions. Sorted by level, then managerId.
+ */
+function splitManagers(ctx: OrgContext, portions: readonly Portion[], closeDate: string): Evaluated[] {
+  const twoLevels = ctx.policy.managerLevels === 2;
   const level1: Evaluated[] = [];
   const level2: Evaluated[] = [];
   for (const p of portions) {
     const m1 = ctx.managers.managerOn(p.userId, closeDate);
     if (m1 === null) continue; // This portion goes to nobody.
     addPortion(level1, m1, 1, p);
-    if (ctx.policy.managerLevels === 2) {
-      const m2 = ctx.managers.managerOn(m1, closeDate);
-      if (m2 !== null) addPortion(level2, m2, 2, p);
-    }
+    const m2 = twoLevels ? ctx.managers.managerOn(m1, closeDate) : null;
+    if (m2 !== null) addPortion(level2, m2, 2, p);
   }
-  const out = level1.length > 1 ? level1.sort(byManagerId) : level1;
-  if (level2.length > 1) level2.sort(byManagerId);
+  level1.sort(byManagerId);
+  level2.sort(byManagerId);
   for (const e of level2) {
-    if (!level1.some((l) => l.managerId === e.managerId)) out.push(e);
+    if (!level1.some((l) => l.managerId === e.managerId)) level1.push(e);
   }
-  return out;
+  return level1;
 }
 
 function addPortion(list: Evaluated[], managerId: string, level: 1 | 2, p: Portion): void {
   for (const e of list) {
     if (e.managerId === managerId) {
-      e.portions.push(p);
+      e.portions!.push(p);
       return;
     }
   }
@@ -190,38 +223,49 @@ function collectCounting(
   deal: Deal,
   day: CloseDay,
   candidates: readonly Activity[],
+  candidateCount: number,
   linked: boolean,
 ): void {
-  counting.length = 0;
-  countingDates.length = 0;
-  const { policy, internalDomains } = ctx;
+  countingLength = 0;
+  const { policy, internalDomains, activityKinds } = ctx;
   const accountId = policy.includeAccountActivities ? deal.accountId : null;
-  for (let c = 0; c < candidates.length; c++) {
+  const needExternal = policy.requireExternalParticipant;
+  const anyKind = activityKinds.size === ACTIVITY_KINDS.length;
+  for (let c = 0; c < candidateCount; c++) {
     const a = candidates[c]!;
-    if (a.canceled || !ctx.activityKinds.has(a.kind)) continue;
+    if (a.canceled || !(anyKind || activityKinds.has(a.kind))) continue;
     if (!linked && !(a.dealIds.includes(deal.id) || (accountId !== null && a.accountId === accountId)))
       continue;
+    // The participants of a deal's activities are shared and already in cache; the date lookup
+    // is dearer, so it comes last.
+    if (needExternal && !hasPresentExternal(a, internalDomains)) continue;
     const date = activityDate(ctx.dates, a);
     if (date < day.windowStart || date > day.closeDate) continue;
-    if (policy.requireExternalParticipant && !hasPresentExternal(a, internalDomains)) continue;
     // Insertion by id: a deal has a handful of activities. The same activity handed in twice
     // (listed under the deal twice) is kept once.
-    let i = counting.length;
+    let i = countingLength;
     while (i > 0 && counting[i - 1]!.id > a.id) i--;
     if (i > 0 && counting[i - 1]!.id === a.id) continue;
-    counting.splice(i, 0, a);
-    countingDates.splice(i, 0, date);
+    for (let j = countingLength; j > i; j--) {
+      counting[j] = counting[j - 1]!;
+      countingDates[j] = countingDates[j - 1]!;
+    }
+    counting[i] = a;
+    countingDates[i] = date;
+    countingLength++;
   }
 }
 
 function hasPresentExternal(a: Activity, internalDomains: ReadonlySet<string>): boolean {
-  for (const p of a.participants) if (isPresentExternal(p, internalDomains)) return true;
+  const ps = a.participants;
+  for (let i = 0; i < ps.length; i++) if (isPresentExternal(ps[i]!, internalDomains)) return true;
   return false;
 }
 
-function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, useSplits: boolean): Decision {
+/** `amount` is the whole deal in the corporate currency, what a manager gets under the owner basis. */
+function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, amount: string): Decision {
   let evidence: EvidenceItem[] | undefined;
-  for (let i = 0; i < counting.length; i++) {
+  for (let i = 0; i < countingLength; i++) {
     const a = counting[i]!;
     const as = participationOf(a.participants, e.managerId, ctx.countedStatuses);
     if (as === undefined) continue;
@@ -235,17 +279,21 @@ function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, useSpl
   }
   const participatedIn = evidence?.length ?? 0;
   if (evidence !== undefined && participatedIn >= ctx.policy.minActivities) {
-    const amount =
-      e.portions.length === 1 ? e.portions[0]!.corporate : sumCents(e.portions.map((p) => p.corporate));
+    const { portions } = e;
     return {
       dealId: deal.id,
       managerId: e.managerId,
       level: e.level,
       credited: true,
-      amount,
+      amount:
+        portions === null
+          ? amount
+          : portions.length === 1
+            ? portions[0]!.corporate
+            : sumCents(portions.map((p) => p.corporate)),
       period: day.period,
       evidence: evidence.map((x) => x.activity.id),
-      reason: creditedReason(evidence) + (useSplits ? splitsClause(ctx, e.portions) : ''),
+      reason: creditedReason(evidence) + (portions === null ? '' : splitsClause(ctx, portions)),
     };
   }
   return {
@@ -255,7 +303,7 @@ function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, useSpl
     credited: false,
     amount: '0.00',
     period: day.period,
-    evidence: [],
-    reason: uncreditedReason(ctx, day, evidence ?? [], counting.length),
+    evidence: NO_EVIDENCE,
+    reason: uncreditedReason(ctx, day, evidence ?? [], countingLength),
   };
 }

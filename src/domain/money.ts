@@ -18,8 +18,24 @@ export const Money = Decimal.clone({
 });
 export type Money = InstanceType<typeof Money>;
 
-/** Division to a first guess only: truncated, then corrected exactly in `divRound`. */
-const Guess = Decimal.clone({ precision: 50, rounding: Decimal.ROUND_DOWN, toExpNeg: -1000, toExpPos: 1000 });
+/**
+ * Divisions, truncated toward zero; `divRound` then rounds exactly. A quotient needs its integer
+ * digits plus the kept decimals plus one more: 24 significant digits cover every amount below
+ * 10^19 at 4 decimals, and the 60-digit division takes over beyond (a long division costs in
+ * proportion to the digits it makes, and this one runs for every foreign-currency deal).
+ */
+const Truncated = Decimal.clone({
+  precision: 24,
+  rounding: Decimal.ROUND_DOWN,
+  toExpNeg: -1000,
+  toExpPos: 1000,
+});
+const WideTruncated = Decimal.clone({
+  precision: 60,
+  rounding: Decimal.ROUND_DOWN,
+  toExpNeg: -1000,
+  toExpPos: 1000,
+});
 
 export const ZERO: Money = new Money(0);
 export const ONE: Money = new Money(1);
@@ -30,52 +46,41 @@ const CENTS = /^-?\d+(\.\d{1,2})?$/;
 /** Already in the output form: no leading zeros, exactly two decimals, not negative zero. */
 const CANONICAL_CENTS = /^(?:0|-?[1-9]\d*|-0(?=\.\d*[1-9]))\.\d\d$/;
 
-export function money(value: string): Money {
-  return new Money(value);
-}
-
 /** Formats with exactly `dp` decimals; the value must already be rounded to `dp`. */
 function fixed(value: Money, dp: number): string {
   // toFixed on a value with no more than dp decimals only pads; "-0.00" is normalised to "0.00".
   const out = value.toFixed(dp);
-  return value.isZero() ? (0).toFixed(dp) : out;
+  return value.isZero() ? `0.${'0'.repeat(dp)}` : out;
 }
 
 /**
- * Rounds n / d half-even to `dp` decimals, exactly: a truncated quotient gives the candidate
- * below, and the exact remainder n - candidate x d decides between it and the next step up.
+ * n / d rounded half-even to `dp` decimals, exactly, as a string with exactly `dp` decimals. The
+ * truncated quotient (with at least one decimal past `dp`) lies on the same side of every
+ * rounding midpoint as the true one, except when it lands exactly on a midpoint (…5 in the first dropped place, nothing
+ * after): that is a true tie only if the division was exact; otherwise the true quotient lies
+ * beyond it and rounds away from zero.
  */
-export function divRound(n: Money, d: Money, dp: number): Money {
+export function divRound(n: Money | string, d: Money, dp: number): string {
   if (d.isZero()) throw new RangeError('division by zero');
-  const negative = n.isNegative() !== d.isNegative() && !n.isZero();
-  const an = n.abs();
-  const ad = d.abs();
-  const { step, scale } = stepOf(dp);
-  let low = new Money(new Guess(an).div(new Guess(ad)).toDecimalPlaces(dp, Decimal.ROUND_DOWN));
-  let rem = an.minus(low.times(ad));
-  const stepOfD = step.times(ad);
-  // The truncated guess can only sit at or below the true quotient; this loop runs at most once.
-  while (rem.gte(stepOfD)) {
-    low = low.plus(step);
-    rem = rem.minus(stepOfD);
-  }
-  const cmp = rem.times(2).cmp(stepOfD);
-  let abs = low;
-  if (cmp > 0) abs = low.plus(step);
-  else if (cmp === 0 && low.times(scale).mod(2).eq(1)) abs = low.plus(step); // A tie: keep the even last digit.
-  return negative ? abs.negated() : abs;
+  let q: Decimal = Truncated.div(n, d);
+  // q.e is the exponent of its first digit: 24 digits must reach the first dropped place.
+  if (q.e + 1 + dp + 1 > Truncated.precision) q = WideTruncated.div(n, d);
+  if (q.e + 1 + dp + 1 > WideTruncated.precision) throw new RangeError(`amount too large to convert: ${n}`);
+  const pastTie =
+    q.decimalPlaces() === dp + 1 &&
+    q
+      .times(new Money(10).pow(dp + 1))
+      .mod(10)
+      .abs()
+      .eq(5) &&
+    !new Money(q).times(d).eq(n);
+  const out = q.toFixed(dp, pastTie ? Decimal.ROUND_UP : Decimal.ROUND_HALF_EVEN);
+  return isNegativeZero(out) ? out.slice(1) : out;
 }
 
-/** 10^-dp and 10^dp, made once per number of decimals. */
-const steps = new Map<number, { step: Money; scale: Money }>();
-function stepOf(dp: number): { step: Money; scale: Money } {
-  let s = steps.get(dp);
-  if (s === undefined) {
-    const scale = new Money(10).pow(dp);
-    s = { step: new Money(1).div(scale), scale };
-    steps.set(dp, s);
-  }
-  return s;
+/** "-0.00" and the like: a negative quotient that rounds to zero prints without its sign. */
+function isNegativeZero(text: string): boolean {
+  return text.charCodeAt(0) === 45 /* - */ && !/[1-9]/.test(text);
 }
 
 /** round2(amount): half-even to cents, as a string with exactly two decimals. */
@@ -109,14 +114,9 @@ function padCents(amount: string): string {
  * Salesforce's ConversionRate, units of the currency per one unit of the corporate currency.
  */
 export function convertToCents(amount: string, percent: string | null, rate: Money): string {
-  if (percent === null && rate.eq(ONE)) return cents(amount);
-  let n = new Money(amount);
-  let d = rate;
-  if (percent !== null) {
-    n = n.times(new Money(percent));
-    d = d.times(HUNDRED);
-  }
-  return fixed(divRound(n, d, 2), 2);
+  // rateOn hands back ONE itself for the corporate currency: an identity check, no comparison.
+  if (percent === null) return rate === ONE ? cents(amount) : divRound(amount, rate, 2);
+  return divRound(new Money(amount).times(percent), rate.times(HUNDRED), 2);
 }
 
 /** Sums cent strings exactly; the result has exactly two decimals. */
@@ -130,5 +130,5 @@ export function sumCents(values: Iterable<string>): string {
 export function ratio4(numerator: string, denominator: string): string | null {
   const d = new Money(denominator);
   if (d.isZero()) return null;
-  return fixed(divRound(new Money(numerator), d, 4), 4);
+  return divRound(numerator, d, 4);
 }

@@ -35,7 +35,8 @@ export function namedExternal(
 ): Participant | undefined {
   let best: Participant | undefined;
   let bestLabel = '';
-  for (const p of participants) {
+  for (let i = 0; i < participants.length; i++) {
+    const p = participants[i]!;
     if (!isPresentExternal(p, internalDomains)) continue;
     const label = participantLabel(p);
     if (best === undefined || label < bestLabel) {
@@ -65,7 +66,8 @@ export function participationOf(
   countedStatuses: ReadonlySet<ParticipantStatus>,
 ): Participant | undefined {
   let found: Participant | undefined;
-  for (const p of participants) {
+  for (let i = 0; i < participants.length; i++) {
+    const p = participants[i]!;
     if (p.userId !== userId || !participated(p, countedStatuses)) continue;
     if (p.role === 'organizer') return p;
     found ??= p;

@@ -16,7 +16,7 @@ export interface EvidenceItem {
   date: string;
   /** The manager's own participant entry. */
   as: Participant;
-  /** The first external participant who took part; undefined when the policy needs none. */
+  /** The external participant the sentence names (namedExternal); undefined when there is none. */
   external: Participant | undefined;
 }
 
@@ -28,11 +28,18 @@ function verb(item: EvidenceItem): string {
   return item.activity.kind === 'call' ? 'joined' : 'attended';
 }
 
-/** "attended meeting 00U1 on 2026-03-10 with buyer@globex.com; made call 00T2 on ..." */
+/**
+ * "attended meeting 00U1 on 2026-03-10 with buyer@globex.com; made call 00T2 on ...": in date
+ * order (then by id), as a person retells it; `evidence` itself stays sorted by id.
+ */
 export function creditedReason(evidence: readonly EvidenceItem[]): string {
+  const chronological =
+    evidence.length > 1
+      ? [...evidence].sort((a, b) => compareText(a.date, b.date) || compareText(a.activity.id, b.activity.id))
+      : evidence;
   const parts: string[] = [];
-  for (let i = 0; i < evidence.length && i < NAMED_EVIDENCE; i++) {
-    const e = evidence[i]!;
+  for (let i = 0; i < chronological.length && i < NAMED_EVIDENCE; i++) {
+    const e = chronological[i]!;
     const withWhom = e.external === undefined ? '' : ` with ${participantLabel(e.external)}`;
     parts.push(`${verb(e)} ${e.activity.kind} ${e.activity.id} on ${e.date}${withWhom}`);
   }

@@ -14,15 +14,31 @@ describe('HubSpot pull under faults', () => {
     sb = null;
   });
 
-  it('rides out 429 bursts on the 10-second and search limits', async () => {
+  it('rides out 429 bursts on the 10-second limit', async () => {
     sb = await sandboxWith(smallOrg());
     const quiet = await pullEverything(connectorFor(sb), { pageSize: 2 });
     // A short window keeps the test quick; the connector learns its length from the 429's header.
-    sb.setSwitches({ tenSecondlyLimit: 4, rateWindowMs: 150, searchPerSecond: 1 });
+    sb.setSwitches({ tenSecondlyLimit: 3, rateWindowMs: 300 });
     sb.resetStats();
     const busy = await pullEverything(connectorFor(sb), { pageSize: 2 });
     expect(busy).toEqual(quiet);
-    expect(sb.stats().rateLimited).toBeGreaterThan(0);
+    expect(sb.stats().rateLimitedBy['TEN_SECONDLY_ROLLING']).toBeGreaterThan(0);
+  });
+
+  it('rides out the search per-second limit', async () => {
+    sb = await sandboxWith(smallOrg());
+    const options = { splits: false, accountActivities: false, lookbackMs: 60 * 60 * 1000, limit: 100 };
+    const quiet = await connectorFor(sb).pullChangedSince(null, options);
+    sb.setSwitches({ searchPerSecond: 1 });
+    sb.resetStats();
+    // Deals, then meetings, then calls: three searches within a second.
+    const busy = await connectorFor(sb).pullChangedSince(null, options);
+    expect({ deals: busy.deals, activities: busy.activities }).toEqual({
+      deals: quiet.deals,
+      activities: quiet.activities,
+    });
+    expect(busy.more).toBe(false);
+    expect(sb.stats().rateLimitedBy['SECONDLY']).toBeGreaterThan(0);
   });
 
   it('backs off through 5xx answers', async () => {
@@ -51,13 +67,17 @@ describe('HubSpot pull under faults', () => {
         handed.push(t);
       },
     });
-    await new Promise((r) => setTimeout(r, 5));
+    // Move the sandbox's clock past the token's lifetime instead of sleeping through it.
+    const clock = sb!.store.now;
+    sb!.store.now = () => clock() + 1000;
     const [pulled] = await Promise.all([
       pullEverything(connector),
       connector.pullDeals(Object.values(sb.idMap.deals), { splits: true, accountActivities: false }),
     ]);
     expect(pulled).toEqual(quiet);
     expect(handed).toHaveLength(1);
+    // Concurrent calls that all met the 401 shared one refresh.
+    expect(sb.stats().byEndpoint['POST /oauth/v1/token']).toBe(1);
     expect(handed[0]!.accessToken).not.toBe(stale.accessToken);
     expect(handed[0]!.refreshToken).toBe(stale.refreshToken);
     expect(sb.stats().unauthorized).toBeGreaterThan(0);

@@ -58,15 +58,18 @@ describe('written outcome', () => {
     expect(callStatus({ ...a, kind: 'call' }, DOMAINS)).toBe(call);
   });
 
-  it('lists internal attendees who did not decline or miss it, never the owner', () => {
+  it('lists internal attendees who accepted or attended, never the owner', () => {
     const a = activity('meeting', [
       rep,
       mgr('accepted'),
+      { userId: 'A', role: 'attendee', status: 'attended' },
+      { userId: 'T', role: 'attendee', status: 'tentative' },
+      { userId: 'N', role: 'attendee', status: 'needsAction' },
       { userId: 'D', role: 'attendee', status: 'declined' },
       { userId: 'R', role: 'attendee', status: 'accepted' },
     ]);
     expect(activityOwner(a)).toBe('R');
-    expect(meetingAttendeeUserIds(a)).toEqual(['M']);
+    expect(meetingAttendeeUserIds(a)).toEqual(['M', 'A']);
   });
 
   it('takes the first internal attendee as owner when the organizer is external', () => {

@@ -4,8 +4,10 @@
  *
  * Meetings (`hs_meeting_outcome`, `hubspot_owner_id`, `hs_attendee_owner_ids`, contacts):
  * - organizer: `hubspot_owner_id` (else the first internal attendee is written as owner);
- *   internal attendees: `hs_attendee_owner_ids`, `;`-separated, leaving out those who declined
- *   or did not show (HubSpot lists who attends); external people: associated contacts.
+ *   internal attendees: `hs_attendee_owner_ids`, `;`-separated, listing only those who accepted
+ *   or attended (HubSpot lists who attends: an invitee who declined, did not show, is tentative
+ *   or has not answered is left out, so reading back never makes them a participant);
+ *   external people: associated contacts.
  * - written outcome: CANCELED when canceled; NO_SHOW when every external participant declined or
  *   did not show; COMPLETED when anyone attended; SCHEDULED otherwise.
  * - read back: COMPLETED → everyone `attended`; NO_SHOW → contacts `noShow`, owners `accepted`;
@@ -29,6 +31,7 @@ import { DateTime } from 'luxon';
 import type { Activity, Participant, ParticipantStatus } from '../../../src/domain/snapshot.js';
 
 const NOT_THERE: readonly ParticipantStatus[] = ['declined', 'noShow'];
+const ATTENDING: readonly ParticipantStatus[] = ['accepted', 'attended'];
 
 /** DESIGN.md "External participants", in its order. */
 export function isExternal(p: Participant, internalDomains: readonly string[]): boolean {
@@ -63,12 +66,12 @@ export function activityOwner(a: Activity): string | null {
   return organizer?.userId ?? a.participants.find((p) => p.userId !== undefined)?.userId ?? null;
 }
 
-/** Internal attendees a meeting lists in hs_attendee_owner_ids: not the owner, not those absent. */
+/** Internal attendees a meeting lists in hs_attendee_owner_ids: not the owner, only those who accepted or attended. */
 export function meetingAttendeeUserIds(a: Activity): string[] {
   const owner = activityOwner(a);
   const ids: string[] = [];
   for (const p of a.participants) {
-    if (p.userId === undefined || p.userId === owner || NOT_THERE.includes(p.status)) continue;
+    if (p.userId === undefined || p.userId === owner || !ATTENDING.includes(p.status)) continue;
     if (!ids.includes(p.userId)) ids.push(p.userId);
   }
   return ids;
@@ -81,7 +84,11 @@ export function contactParticipants(a: Activity): Participant[] {
 
 /** `start`, or 12:00 in the portal's zone on `date`, as epoch ms. */
 export function activityInstant(a: Activity, timezone: string): number {
-  if (a.start !== null) return DateTime.fromISO(a.start, { setZone: true }).toMillis();
+  if (a.start !== null) {
+    // Date.parse is exact for ISO instants and far cheaper than luxon; luxon for the forms it misses.
+    const ms = Date.parse(a.start);
+    return Number.isNaN(ms) ? DateTime.fromISO(a.start, { setZone: true }).toMillis() : ms;
+  }
   return DateTime.fromISO(a.date ?? '', { zone: timezone })
     .set({ hour: 12 })
     .toMillis();

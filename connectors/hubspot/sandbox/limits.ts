@@ -17,6 +17,8 @@ export interface CallStats {
   total: number;
   byEndpoint: Record<string, number>;
   rateLimited: number;
+  /** 429s by policy: TEN_SECONDLY_ROLLING, SECONDLY (search), DAILY. */
+  rateLimitedBy: Record<string, number>;
   injected5xx: number;
   unauthorized: number;
 }
@@ -29,6 +31,7 @@ export class Limits {
   private byEndpoint = new Map<string, number>();
   private total = 0;
   private rateLimited = 0;
+  private rateLimitedBy: Record<string, number> = {};
   private injected5xx = 0;
   private unauthorized = 0;
   private random: () => number;
@@ -53,6 +56,13 @@ export class Limits {
     return `${request.method} ${url}`;
   }
 
+  /** Counts a call by endpoint (OAuth calls too, which no limit applies to). */
+  count(request: FastifyRequest): void {
+    const endpoint = Limits.endpoint(request);
+    this.byEndpoint.set(endpoint, (this.byEndpoint.get(endpoint) ?? 0) + 1);
+    this.total++;
+  }
+
   /** A fastify onRequest hook for API routes. Sends the refusal itself and returns the reply, or nothing. */
   async check(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
     const sw = this.switches();
@@ -60,9 +70,7 @@ export class Limits {
       this.seed = sw.seed;
       this.random = seededSequence(sw.seed);
     }
-    const endpoint = Limits.endpoint(request);
-    this.byEndpoint.set(endpoint, (this.byEndpoint.get(endpoint) ?? 0) + 1);
-    this.total++;
+    this.count(request);
     if (sw.latencyMs > 0) await new Promise((r) => setTimeout(r, sw.latencyMs));
 
     const auth = request.headers.authorization ?? '';
@@ -100,8 +108,12 @@ export class Limits {
       reply.header('X-HubSpot-RateLimit-Remaining', String(Math.max(0, remaining)));
     };
 
-    if (this.dailyUsed >= sw.dailyLimit) {
+    const limited = (policy: string) => {
       this.rateLimited++;
+      this.rateLimitedBy[policy] = (this.rateLimitedBy[policy] ?? 0) + 1;
+    };
+    if (this.dailyUsed >= sw.dailyLimit) {
+      limited('DAILY');
       headers(sw.tenSecondlyLimit - this.window.length);
       return sendError(reply, 429, 'RATE_LIMITS', 'You have reached your daily limit.', {
         errorType: 'RATE_LIMIT',
@@ -109,7 +121,7 @@ export class Limits {
       });
     }
     if (this.window.length >= sw.tenSecondlyLimit) {
-      this.rateLimited++;
+      limited('TEN_SECONDLY_ROLLING');
       headers(0);
       return sendError(reply, 429, 'RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
         errorType: 'RATE_LIMIT',
@@ -119,7 +131,7 @@ export class Limits {
     if (request.method === 'POST' && /\/search$/.test(request.routeOptions.url ?? '')) {
       const recent = (this.searchWindows.get(token) ?? []).filter((t) => t > now - 1000);
       if (recent.length >= sw.searchPerSecond) {
-        this.rateLimited++;
+        limited('SECONDLY');
         this.searchWindows.set(token, recent);
         headers(sw.tenSecondlyLimit - this.window.length);
         return sendError(reply, 429, 'RATE_LIMITS', 'You have reached your secondly limit.', {
@@ -154,6 +166,7 @@ export class Limits {
       total: this.total,
       byEndpoint,
       rateLimited: this.rateLimited,
+      rateLimitedBy: { ...this.rateLimitedBy },
       injected5xx: this.injected5xx,
       unauthorized: this.unauthorized,
     };
@@ -163,6 +176,7 @@ export class Limits {
     this.byEndpoint = new Map();
     this.total = 0;
     this.rateLimited = 0;
+    this.rateLimitedBy = {};
     this.injected5xx = 0;
     this.unauthorized = 0;
   }

@@ -129,7 +129,9 @@ describe('HubSpot sandbox wire format', () => {
     sb.setSwitches({ tokenLifetimeMs: 1 });
     const short = sb.issueTokens();
     sb.setSwitches({ tokenLifetimeMs: 60_000 });
-    await new Promise((r) => setTimeout(r, 5));
+    // Move the sandbox's clock past the token's lifetime instead of sleeping through it.
+    const clock = sb.store.now;
+    sb.store.now = () => clock() + 1000;
     const expired = await sb.app.inject({
       method: 'GET',
       url: '/crm/v3/owners',
@@ -173,5 +175,71 @@ describe('HubSpot sandbox wire format', () => {
     expect((await sb.app.inject({ method: 'DELETE', url: '/__sandbox/stats' })).statusCode).toBe(204);
     expect((await sb.app.inject({ method: 'GET', url: '/__sandbox/stats' })).json().total).toBe(0);
     sb.setSwitches({ latencyMs: 0 });
+  });
+
+  it('lists the associations of one object by page and creates them on both routes', async () => {
+    const deal = [...sb.store.all('deals').keys()][0]!;
+    const meetings: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await post('/crm/v3/objects/meetings', { properties: { hs_timestamp: '1767225600000' } });
+      expect(res.statusCode).toBe(201);
+      meetings.push(res.json().id);
+      expect(res.json().properties.hs_timestamp).toBe('2026-01-01T00:00:00.000Z');
+    }
+    const put = (url: string, payload?: unknown) =>
+      sb.app.inject({
+        method: 'PUT',
+        url,
+        headers: auth,
+        ...(payload ? { payload: payload as object } : {}),
+      });
+    expect(
+      (await put(`/crm/v4/objects/deals/${deal}/associations/default/meetings/${meetings[0]}`)).statusCode,
+    ).toBe(200);
+    const labelled = await put(`/crm/v4/objects/meetings/${meetings[1]}/associations/deals/${deal}`, [
+      { associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 212 },
+    ]);
+    expect(labelled.statusCode).toBe(201);
+    await put(`/crm/v4/objects/deals/${deal}/associations/default/meetings/${meetings[2]}`);
+    const page = await sb.app.inject({
+      method: 'GET',
+      url: `/crm/v4/objects/deals/${deal}/associations/meetings?limit=2`,
+      headers: auth,
+    });
+    expect(page.json().results.map((r: { toObjectId: number }) => String(r.toObjectId))).toEqual(
+      meetings.slice(0, 2),
+    );
+    expect(page.json().results[0].associationTypes[0]).toEqual({
+      category: 'HUBSPOT_DEFINED',
+      typeId: 211,
+      label: null,
+    });
+    const rest = await sb.app.inject({
+      method: 'GET',
+      url: `/crm/v4/objects/deals/${deal}/associations/meetings?after=${page.json().paging.next.after}`,
+      headers: auth,
+    });
+    expect(rest.json().results.map((r: { toObjectId: number }) => String(r.toObjectId))).toEqual([
+      meetings[2],
+    ]);
+    expect(rest.json().paging).toBeUndefined();
+  });
+
+  it('refuses custom object schemas where the portal has none', async () => {
+    const plain = await buildSandboxApp({ customObjects: false });
+    try {
+      const headers = { authorization: `Bearer ${plain.issueTokens().accessToken}` };
+      const list = await plain.app.inject({ method: 'GET', url: '/crm/v3/schemas', headers });
+      expect(list.json()).toEqual({ results: [] });
+      const create = await plain.app.inject({
+        method: 'POST',
+        url: '/crm-object-schemas/v3/schemas',
+        headers,
+        payload: { name: 'x', labels: { singular: 'x', plural: 'xs' }, properties: [] },
+      });
+      expect(create.statusCode).toBe(403);
+    } finally {
+      await plain.app.close();
+    }
   });
 });

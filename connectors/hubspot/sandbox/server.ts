@@ -132,6 +132,7 @@ export async function buildSandboxApp(options: HubSpotSandboxOptions = {}) {
 
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '';
+    if (path.startsWith('/oauth/')) limits.count(req);
     if (!API_PREFIXES.some((p) => path.startsWith(p))) return;
     const refused = await limits.check(req, reply);
     if (refused) return refused;

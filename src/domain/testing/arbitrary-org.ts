@@ -220,3 +220,30 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
   }
   return out;
 }
+
+/** Every array of a snapshot and a policy, shuffled, down to participants, deal ids and splits. */
+export function shuffleAll(
+  input: SnapshotInput,
+  policy: PolicyInput,
+  seed: number,
+): [SnapshotInput, PolicyInput] {
+  let n = seed;
+  const mix = <T>(items: readonly T[] | undefined): T[] => shuffled(items ?? [], n++);
+  return [
+    {
+      ...input,
+      internalDomains: mix(input.internalDomains),
+      users: mix(input.users),
+      managerHistory: mix(input.managerHistory),
+      deals: mix(input.deals).map((d) => ({ ...d, splits: mix(d.splits) })),
+      activities: mix(input.activities).map((a) => ({
+        ...a,
+        dealIds: mix(a.dealIds),
+        participants: mix(a.participants),
+      })),
+      quotas: mix(input.quotas),
+      rates: mix(input.rates),
+    },
+    { ...policy, activityKinds: mix(policy.activityKinds), countedStatuses: mix(policy.countedStatuses) },
+  ];
+}
