@@ -12,7 +12,6 @@ import type { ManagerPeriod } from '../src/domain/attainment.js';
 import { evaluateDeal } from '../src/domain/evaluate-deal.js';
 import type { OrgContext } from '../src/domain/org-context.js';
 import type { DealEvaluation } from '../src/domain/results.js';
-import type { Activity } from '../src/domain/snapshot.js';
 import { sameDealFields } from '../src/domain/write-back.js';
 import { isPlayercoachError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
@@ -46,11 +45,10 @@ export async function applyBatch(
   const index = new ActivityIndex(batch.deals, batch.activities, ctx.policy.includeAccountActivities);
   const evaluations: DealEvaluation[] = [];
   const refused: BatchOutcome['refused'] = [];
-  const candidates: Activity[] = [];
   for (let i = 0; i < batch.deals.length; i++) {
     const deal = batch.deals[i]!;
     try {
-      evaluations.push(evaluateDeal(ctx, deal, index.candidatesOf(i, deal, candidates)));
+      evaluations.push(evaluateDeal(ctx, deal, index.candidatesOf(i, deal)));
     } catch (err) {
       // One deal the engine cannot evaluate must not hold back the others; it keeps its last
       // evaluation, and the reason is kept where an admin asking about the deal will see it.
