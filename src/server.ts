@@ -4,6 +4,7 @@
  * requests, lets the ones in flight finish, then closes the queues and quits Redis.
  */
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import type { Config } from './config.js';
 import { type AppDeps, buildApp } from './http/app.js';
 import { createAppDeps } from './http/deps.js';
@@ -21,8 +22,15 @@ export async function startServer(
   config: Config,
   options: { logger?: Logger; now?: () => number } = {},
 ): Promise<RunningServer> {
+  // Lines are written asynchronously: under load, those logged while a write is in flight go out
+  // together in the next one instead of one write per line. Flushed on close.
   const logger =
-    options.logger ?? createLogger({ level: config.LOG_LEVEL, pretty: Boolean(process.stdout.isTTY) });
+    options.logger ??
+    createLogger({
+      level: config.LOG_LEVEL,
+      pretty: Boolean(process.stdout.isTTY),
+      destination: pino.destination({ dest: 1, sync: false }),
+    });
   const deps = createAppDeps(config, { logger, ...(options.now ? { now: options.now } : {}) });
   const { redis, queues } = deps;
   // ioredis reconnects by itself; without a listener it would print every failed attempt to stderr.
@@ -45,6 +53,7 @@ export async function startServer(
         await queues.close();
         await redis.quit().catch(() => redis.disconnect());
         logger.info('server closed');
+        await new Promise<void>((resolve) => logger.flush(() => resolve()));
       })();
       return closing;
     },
