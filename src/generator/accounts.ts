@@ -5,6 +5,7 @@
  */
 
 import { REGION_TLDS, REGION_WEIGHTS } from './currencies.js';
+import { flatString } from './flat-string.js';
 import { ID_PREFIX, salesforceId } from './ids.js';
 import { COMPANY_KINDS, COMPANY_STEMS, FIRST_NAMES, LAST_NAMES } from './names.js';
 import { cumulative, type Rng } from './random.js';
@@ -51,7 +52,7 @@ export function buildAccounts(rng: Rng, deals: number, repCount: number): Accoun
     ids.push(salesforceId(ID_PREFIX.account, a + 1));
     names.push(seen === 1 ? base : `${base} ${seen}`);
     const slug = `${stem}${kind}`.toLowerCase().replace(/[^a-z]/g, '');
-    const domain = `${slug}${seen === 1 ? '' : seen}.${rng.pick(REGION_TLDS[region]!)}`;
+    const atDomain = `@${slug}${seen === 1 ? '' : seen}.${rng.pick(REGION_TLDS[region]!)}`;
 
     const contacts = rng.weighted(CONTACT_COUNT_WEIGHTS) + 1;
     contactStart[a] = contactIds.length;
@@ -63,9 +64,20 @@ export function buildAccounts(rng: Rng, deals: number, repCount: number): Accoun
       for (let n = 2; locals.has(unique); n++) unique = `${local}${n}`;
       locals.add(unique);
       contactIds.push(salesforceId(ID_PREFIX.contact, contactIds.length + 1));
-      contactEmails.push(`${unique}@${domain}`);
+      contactEmails.push(flatString(unique + atDomain));
     }
     book[a < repCount ? a : rng.int(0, repCount - 1)]!.push(a);
   }
   return { count, ids, names, currency, contactStart, contactCount, contactIds, contactEmails, book };
+}
+
+/**
+ * The name behind a generated contact's email (`nadia.rossi2@atlaslogistics.co.uk` is Nadia
+ * Rossi). The snapshot carries contacts only as participants (contactId and email); a sandbox that
+ * needs a contact's name, such as Salesforce's required Contact.LastName, takes it from here.
+ */
+export function contactName(email: string): { firstName: string; lastName: string } {
+  const [first = '', last = ''] = email.split('@')[0]!.replace(/\d+$/, '').split('.');
+  const title = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+  return { firstName: title(first), lastName: title(last) };
 }

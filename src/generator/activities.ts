@@ -188,10 +188,12 @@ export class ActivityDrawer {
     for (let k = 0; k < size; k++) committee.push(start + ((first + k) % available));
   }
 
+  /** A colleague who runs one of the deal's meetings: a rep employed then, mostly a teammate. */
   private peerOf(facts: DealFacts): number {
-    const reps = this.org.reps;
-    const other = reps[this.rng.int(0, reps.length - 1)]!;
-    return other === facts.owner ? -1 : other;
+    const { org, rng } = this;
+    const team = org.teams.get(facts.manager) ?? [];
+    const other = team.length > 1 && rng.chance(0.7) ? rng.pick(team) : rng.pick(org.reps);
+    return other === facts.owner || !org.employedOn(other, facts.closeIdx) ? -1 : other;
   }
 
   private buildVariant(variant: Variant, facts: DealFacts, peer: number): Participant[] {

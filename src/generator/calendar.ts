@@ -4,6 +4,7 @@
  * a few thousand strings between them and no date arithmetic is done by hand.
  */
 import { DateTime } from 'luxon';
+import { flatString } from './flat-string.js';
 
 /** How many fiscal quarters before the one containing `asOf` deals close in. */
 export const PAST_QUARTERS = 7;
@@ -90,12 +91,14 @@ export class Calendar {
     if (value === undefined) {
       const [year, month, day] = this.days[dayIdx]!.split('-').map(Number) as [number, number, number];
       const minutes = FIRST_SLOT_HOUR * 60 + slot * 15;
-      value = DateTime.fromObject(
-        { year, month, day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
-        { zone: this.timezone },
-      )
-        .toUTC()
-        .toISO({ suppressMilliseconds: true })!;
+      value = flatString(
+        DateTime.fromObject(
+          { year, month, day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
+          { zone: this.timezone },
+        )
+          .toUTC()
+          .toISO({ suppressMilliseconds: true })!,
+      );
       this.instants[key] = value;
     }
     return value;

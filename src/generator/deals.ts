@@ -33,6 +33,8 @@ const THREE_WAY = [
   ['33.34', '33.33', '33.33'],
 ];
 const NO_SPLITS: Split[] = Object.freeze([]) as unknown as Split[];
+/** " - Renewal" and the like, made once so each deal name is one join rather than two. */
+const NAME_ENDINGS = DEAL_KINDS.map((kind) => ` - ${kind}`);
 
 /** What the activity and quota steps need to know about the deal just drawn. */
 export interface DealFacts {
@@ -49,7 +51,7 @@ export class DealDrawer {
   /** Won amount in USD by (user, quarter) for the owner's manager and director, to size quotas. */
   readonly teamWon: Float64Array;
   private readonly ownerWeights: Float64Array;
-  private readonly teams = new Map<number, number[]>();
+  private readonly roundAmounts = new Map<number, string>();
 
   constructor(
     private readonly rng: Rng,
@@ -64,12 +66,6 @@ export class DealDrawer {
       sum += (0.5 + rng.float()) * (org.activeTo[r]! - org.activeFrom[r]! + 1);
       this.ownerWeights[i] = sum;
     });
-    for (const r of org.reps) {
-      const m = org.managerOn(r, calendar.asOfIdx);
-      const team = this.teams.get(m) ?? [];
-      team.push(r);
-      this.teams.set(m, team);
-    }
     this.teamWon = new Float64Array(org.users.length * calendar.quarters.length);
   }
 
@@ -113,26 +109,40 @@ export class DealDrawer {
 
     return {
       id: salesforceId(ID_PREFIX.opportunity, n + 1),
-      name: `${accounts.names[account]} - ${rng.pick(DEAL_KINDS)}`,
+      name: accounts.names[account]! + rng.pick(NAME_ENDINGS),
       ownerId: org.users[owner]!.id,
       accountId: accounts.ids[account]!,
-      amount: formatCents(cents),
+      amount: this.amountString(cents),
       currency: CURRENCIES[currency]!,
       closeDate: calendar.days[closeIdx]!,
       won,
-      splits: rng.chance(SPLIT_SHARE) ? this.drawSplits(owner, manager) : NO_SPLITS,
+      splits: rng.chance(SPLIT_SHARE) ? this.drawSplits(owner, manager, closeIdx) : NO_SPLITS,
     };
   }
 
-  /** Two or three split owners, the deal owner first; sometimes a rep from another team. */
-  private drawSplits(owner: number, manager: number): Split[] {
+  /** Half the amounts are whole hundreds and repeat a lot: those share one string each. */
+  private amountString(cents: number): string {
+    if (cents % 10_000 !== 0) return formatCents(cents);
+    let text = this.roundAmounts.get(cents);
+    if (text === undefined) {
+      text = formatCents(cents);
+      this.roundAmounts.set(cents, text);
+    }
+    return text;
+  }
+
+  /**
+   * Two or three split owners employed on the close date, the deal owner first; mostly from the
+   * owner's team, sometimes from another.
+   */
+  private drawSplits(owner: number, manager: number, closeIdx: number): Split[] {
     const { rng, org } = this;
     const percents = rng.chance(0.75) ? rng.pick(TWO_WAY) : rng.pick(THREE_WAY);
     const chosen = [owner];
-    const team = this.teams.get(manager) ?? [];
+    const team = org.teams.get(manager) ?? [];
     for (let tries = 0; chosen.length < percents.length && tries < 20; tries++) {
       const other = team.length > 1 && rng.chance(0.7) ? rng.pick(team) : rng.pick(org.reps);
-      if (!chosen.includes(other)) chosen.push(other);
+      if (!chosen.includes(other) && org.employedOn(other, closeIdx)) chosen.push(other);
     }
     if (chosen.length < percents.length) return NO_SPLITS;
     return chosen.map((u, i) => ({ userId: org.users[u]!.id, percent: percents[i]! }));

@@ -27,6 +27,10 @@ export interface Hierarchy {
   activeTo: Int32Array;
   /** The user index of `user`'s manager on a day index, -1 for none. */
   managerOn(user: number, dayIdx: number): number;
+  /** Whether a user was employed (closing deals, meeting buyers) on a day index. */
+  employedOn(user: number, dayIdx: number): boolean;
+  /** Each manager's reps as of the snapshot day. */
+  teams: Map<number, number[]>;
 }
 
 export function buildHierarchy(rng: Rng, deals: number, calendar: Calendar, domain: string): Hierarchy {
@@ -148,7 +152,28 @@ export function buildHierarchy(rng: Rng, deals: number, calendar: Calendar, doma
     return found === -2 ? currentManager[user]! : found;
   };
 
-  return { users, managerHistory: moves, vp, directors, managers, reps, activeFrom, activeTo, managerOn };
+  const employedOn = (user: number, dayIdx: number) =>
+    activeFrom[user]! <= dayIdx && dayIdx <= activeTo[user]!;
+  const teams = new Map<number, number[]>();
+  for (const r of reps) {
+    const team = teams.get(currentManager[r]!) ?? [];
+    team.push(r);
+    teams.set(currentManager[r]!, team);
+  }
+
+  return {
+    users,
+    managerHistory: moves,
+    vp,
+    directors,
+    managers,
+    reps,
+    activeFrom,
+    activeTo,
+    managerOn,
+    employedOn,
+    teams,
+  };
 }
 
 function range(start: number, count: number): number[] {
