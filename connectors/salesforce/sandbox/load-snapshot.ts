@@ -34,6 +34,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Activity, Participant, ParticipantStatus, Snapshot } from '../../../src/domain/snapshot.js';
+import { contactName } from '../../../src/generator/index.js';
 import type { OrgStore, SfRecord, SfValue } from './org-store.js';
 
 export const ATTAINMENT_OBJECT = 'PC_Manager_Attainment__c';
@@ -424,9 +425,16 @@ function relation(
 }
 
 function contactRow(id: string, email: string | null, accountId: string | null): Row {
-  const local =
-    email === null ? id : email.slice(0, email.indexOf('@') > 0 ? email.indexOf('@') : email.length);
-  return { Id: id, LastName: local, Name: local, Email: email, AccountId: accountId };
+  const { firstName, lastName } = email === null ? { firstName: '', lastName: id } : contactName(email);
+  const last = lastName === '' ? (email ?? id) : lastName;
+  return {
+    Id: id,
+    FirstName: firstName === '' ? null : firstName,
+    LastName: last,
+    Name: firstName === '' ? last : `${firstName} ${last}`,
+    Email: email,
+    AccountId: accountId,
+  };
 }
 
 /** Drops null fields: an absent field reads as null, and 2 million records are lighter without them. */
