@@ -85,6 +85,9 @@ export function ruleFor(providerCode: string, message = ''): Rule {
   return { code: 'CRM_REJECTED', retryable: false };
 }
 
+/** Errors of the language itself: a bug on our side, not something Salesforce said. */
+const JS_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError']);
+
 interface JsforceLikeError {
   name?: unknown;
   errorCode?: unknown;
@@ -133,7 +136,7 @@ export function classifySalesforceError(err: unknown): PlayercoachError {
     providerCode = pick.code;
     providerMessage = pick.message;
   }
-  if (providerCode === '' || providerCode === 'Error') {
+  if (providerCode === '' || JS_ERRORS.has(providerCode)) {
     return make('UNKNOWN', { code: 'INTERNAL', retryable: false });
   }
   return make(providerCode.replace(/^[a-z]+:/, ''), ruleFor(providerCode, providerMessage), providerMessage);
