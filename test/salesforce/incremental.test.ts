@@ -117,23 +117,19 @@ describe('Salesforce incremental pull', () => {
   it('resolves meetings and calls to their deals', async () => {
     const user = org.user();
     const deal = snapshot.deals.find((d) => d.won && d.accountId !== null)!;
-    const onDeal = await user
-      .sobject('Event')
-      .create({
-        WhatId: deal.id,
-        OwnerId: deal.ownerId,
-        StartDateTime: '2026-11-15T16:00:00Z',
-        DurationInMinutes: 30,
-      });
-    const onAccount = await user
-      .sobject('Task')
-      .create({
-        WhatId: deal.accountId,
-        OwnerId: deal.ownerId,
-        TaskSubtype: 'Call',
-        ActivityDate: '2026-11-15',
-        Status: 'Completed',
-      });
+    const onDeal = await user.sobject('Event').create({
+      WhatId: deal.id,
+      OwnerId: deal.ownerId,
+      StartDateTime: '2026-11-15T16:00:00Z',
+      DurationInMinutes: 30,
+    });
+    const onAccount = await user.sobject('Task').create({
+      WhatId: deal.accountId,
+      OwnerId: deal.ownerId,
+      TaskSubtype: 'Call',
+      ActivityDate: '2026-11-15',
+      Status: 'Completed',
+    });
     const ids = await connector.resolveDealIds([
       { objectType: 'meeting', id: onDeal.id!, occurredAt: null },
       { objectType: 'call', id: onAccount.id!, occurredAt: null },
