@@ -59,6 +59,24 @@ describe('Salesforce install', () => {
     });
   });
 
+  it('pulls before install, without the fields it has not created yet', async () => {
+    const connector = org.connector();
+    const data = await connector.pullOrg();
+    expect(data.users.length).toBeGreaterThan(0);
+    expect(data.quotas).toEqual([]);
+    expect(data.current.users.size + data.current.attainment.size).toBe(0);
+    const page = await connector.pullClosedBetween({ from: '1900-01-01', to: '2999-12-31' }, null, {
+      pageSize: 2000,
+      splits: true,
+      accountActivities: false,
+    });
+    expect(page.deals).toHaveLength(20);
+    expect(page.current.size).toBe(0);
+    // The same connector sees the fields once it has installed them.
+    await connector.install();
+    expect((await connector.pullOrg()).quotas.length).toBeGreaterThan(0);
+  });
+
   it('puts back a field an admin changed, and only that one', async () => {
     await org.connector().install();
     const user = org.user();
