@@ -21,6 +21,18 @@ describe('classifySalesforceError', () => {
       'RATE_LIMITED',
       true,
     ],
+    [
+      'a bulk job Salesforce failed',
+      new Error('Ingest job failed to complete due to: InvalidBatch'),
+      'CRM_REJECTED',
+      false,
+    ],
+    [
+      'a bulk job still running at the timeout',
+      Object.assign(new Error('Polling timed out'), { name: 'JobPollingTimeout' }),
+      'CRM_UNAVAILABLE',
+      true,
+    ],
     ['503 with a code', apiError('SERVER_UNAVAILABLE'), 'CRM_UNAVAILABLE', true],
     ['503 without a body', apiError('ERROR_HTTP_503', '<html>'), 'CRM_UNAVAILABLE', true],
     ['502', apiError('ERROR_HTTP_502'), 'CRM_UNAVAILABLE', true],

@@ -119,9 +119,13 @@ export function classifySalesforceError(err: unknown): PlayercoachError {
   if (e.name === 'FetchError' && typeof e.code !== 'string')
     return make('FETCH_ERROR', { code: 'CRM_UNAVAILABLE', retryable: true });
 
-  // jsforce wraps a failed session refresh in a plain Error.
+  // jsforce wraps a failed session refresh, and a failed Bulk API job, in plain Errors.
   if (message.startsWith('Unable to refresh session'))
     return make('INVALID_SESSION_ID', { code: 'AUTH_EXPIRED', retryable: false });
+  if (message.startsWith('Ingest job failed'))
+    return make('BULK_JOB_FAILED', { code: 'CRM_REJECTED', retryable: false });
+  if (e.name === 'JobPollingTimeout')
+    return make('BULK_JOB_TIMEOUT', { code: 'CRM_UNAVAILABLE', retryable: true });
 
   let providerCode = typeof e.errorCode === 'string' ? e.errorCode : typeof e.name === 'string' ? e.name : '';
   let providerMessage = message;
