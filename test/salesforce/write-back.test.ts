@@ -172,14 +172,16 @@ describe('Salesforce write-back', () => {
     expect(last.unchanged.deals).toBe(plan.deals.length);
   });
 
-  it('uses Bulk API 2.0 above the threshold, lock failures included', async () => {
+  it('uses Bulk API 2.0 above the threshold, lock failures and 503s included', async () => {
     const { snapshot, current } = await pullSnapshot(connector, RANGE);
     const plan = planFor(snapshot);
-    org.sf.setSwitches({ lockFailureRate: 0.2, seed: 11 });
+    org.sf.setSwitches({ lockFailureRate: 0.2, errorRate503: 0.2, seed: 11 });
     org.sf.resetStats();
     const report = await org.connector({ bulkThreshold: 50 }).writeBack(plan, current);
+    org.sf.setSwitches({ errorRate503: 0 });
     expect(report.failures).toEqual([]);
     expect(report.written.deals).toBe(plan.deals.length);
+    expect(org.sf.stats().byStatus['503']).toBeGreaterThan(0);
     const stats = org.sf.stats().byEndpoint;
     expect(stats['POST /jobs/ingest']).toBeGreaterThanOrEqual(1);
     expect(stats['GET /jobs/ingest/:id/failedResults']).toBeGreaterThanOrEqual(1);
