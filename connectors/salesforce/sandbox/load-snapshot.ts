@@ -35,6 +35,7 @@
 import { DateTime } from 'luxon';
 import type { Activity, Participant, ParticipantStatus, Snapshot } from '../../../src/domain/snapshot.js';
 import { contactName } from '../../../src/generator/index.js';
+import { storedDateTime } from './datetime.js';
 import type { OrgStore, SfRecord, SfValue } from './org-store.js';
 
 export const ATTAINMENT_OBJECT = 'PC_Manager_Attainment__c';
@@ -71,8 +72,8 @@ export function callOutcome(status: ParticipantStatus | null): {
 
 export interface LoadOptions {
   orgId: string;
-  /** SystemModstamp, CreatedDate and LastModifiedDate of every loaded record (epoch ms). */
-  stamp: number;
+  /** SystemModstamp, CreatedDate and LastModifiedDate of every loaded record (datetime.ts form). */
+  stamp: string;
 }
 
 export interface LoadSummary {
@@ -207,6 +208,8 @@ export function loadSnapshot(store: OrgStore, snapshot: Snapshot, options: LoadO
   const dateInZone = memoize(
     (start: string) => DateTime.fromISO(start, { zone: 'utc' }).setZone(tz).toISODate()!,
   );
+  // Meetings share start instants: one stored string per distinct instant.
+  const stored = memoize((iso: string) => storedDateTime(Date.parse(iso)));
   for (const a of snapshot.activities) {
     if (a.canceled) {
       summary.skippedCanceled++;
@@ -224,7 +227,7 @@ export function loadSnapshot(store: OrgStore, snapshot: Snapshot, options: LoadO
     const common = { WhatId: whatId, WhoId: whoId, OwnerId: owner, AccountId: accountId };
 
     if (a.kind === 'meeting') {
-      const timing = eventTiming(a, dateInZone);
+      const timing = eventTiming(a, dateInZone, stored);
       put('Event', { Id: a.id, Subject: 'Meeting', ...common, ...timing, IsChild: false });
       summary.events++;
       for (const u of invitees) {
@@ -382,22 +385,27 @@ function resolveParticipants(
   return people;
 }
 
-function eventTiming(a: Activity, dateInZone: (start: string) => string): Row {
+function eventTiming(
+  a: Activity,
+  dateInZone: (start: string) => string,
+  stored: (iso: string) => string,
+): Row {
   if (a.start !== null) {
-    const start = Date.parse(a.start);
+    const start = stored(a.start);
+    const ms = Date.parse(start);
     return {
       StartDateTime: start,
-      EndDateTime: start + MEETING_MINUTES * 60_000,
+      EndDateTime: storedDateTime(ms + MEETING_MINUTES * 60_000),
       ActivityDateTime: start,
       ActivityDate: dateInZone(a.start),
       DurationInMinutes: MEETING_MINUTES,
       IsAllDayEvent: false,
     };
   }
-  const midnight = Date.parse(`${a.date}T00:00:00Z`);
+  const midnight = stored(`${a.date}T00:00:00Z`);
   return {
     StartDateTime: midnight,
-    EndDateTime: midnight + 86_400_000,
+    EndDateTime: storedDateTime(Date.parse(midnight) + 86_400_000),
     ActivityDateTime: midnight,
     ActivityDate: a.date,
     DurationInMinutes: 1440,

@@ -5,10 +5,11 @@
  * object, so an open query cursor keeps serving the rows as they were when it was opened, as
  * Salesforce's do.
  *
- * Values are stored as Salesforce types them: dates as 'YYYY-MM-DD' strings, datetimes as epoch
- * milliseconds (formatted on the way out), numbers as numbers, references as id strings.
+ * Values are stored as Salesforce types them: dates as 'YYYY-MM-DD' strings, datetimes as canonical
+ * UTC strings (datetime.ts; formatted on the way out), numbers as numbers, references as id strings.
  */
 import { makeSalesforceId } from '../salesforce-id.js';
+import { storedDateTime } from './datetime.js';
 import { type ObjectDef, standardObjects } from './schema.js';
 
 export type SfValue = string | number | boolean | null;
@@ -120,8 +121,8 @@ export class OrgStore {
   }
 
   /** Salesforce stamps records to the second, so many records share a SystemModstamp. */
-  stamp(): number {
-    return Math.floor(this.clock() / 1000) * 1000;
+  stamp(): string {
+    return storedDateTime(Math.floor(this.clock() / 1000) * 1000);
   }
 
   object(name: string): ObjectDef | undefined {

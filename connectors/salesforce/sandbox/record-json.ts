@@ -6,20 +6,17 @@
  * 2,000-record page with its relations is megabytes, and building it cheaply is what keeps the
  * sandbox fast enough for the service's throughput benchmark.
  */
+import { formatDateTime } from './datetime.js';
 import type { OrgStore, SfRecord, SfValue } from './org-store.js';
 import type { FieldType } from './schema.js';
 import { childRows, parentOf, type Shape } from './soql-engine.js';
-
-export function formatDateTime(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 23)}+0000`;
-}
 
 /** Types whose values never need escaping: ids, dates. */
 const PLAIN_STRING = new Set<FieldType | 'string'>(['id', 'reference', 'date']);
 
 export function valueJson(type: FieldType | 'string', value: SfValue | undefined): string {
   if (value === null || value === undefined) return type === 'boolean' ? 'false' : 'null';
-  if (type === 'datetime' && typeof value === 'number') return `"${formatDateTime(value)}"`;
+  if (type === 'datetime' && typeof value === 'string') return `"${formatDateTime(value)}"`;
   if (typeof value === 'string') return PLAIN_STRING.has(type) ? `"${value}"` : JSON.stringify(value);
   return String(value);
 }
@@ -27,7 +24,7 @@ export function valueJson(type: FieldType | 'string', value: SfValue | undefined
 /** The plain JSON value of a field (for record GETs and CSV). */
 export function plainValue(type: FieldType | 'string', value: SfValue | undefined): SfValue {
   if (value === null || value === undefined) return type === 'boolean' ? false : null;
-  if (type === 'datetime' && typeof value === 'number') return formatDateTime(value);
+  if (type === 'datetime' && typeof value === 'string') return formatDateTime(value);
   return value;
 }
 

@@ -7,6 +7,7 @@ import { RecordWriter } from './record-json.js';
 import { compileQuery, executeQuery, SoqlError } from './soql-engine.js';
 
 const T0 = Date.UTC(2026, 2, 10, 15, 0, 0);
+const at = (ms: number) => new Date(ms).toISOString();
 
 function org(): OrgStore {
   const store = new OrgStore({ clock: () => T0 });
@@ -24,19 +25,19 @@ function org(): OrgStore {
       StageName: 'Closed Won',
       IsClosed: true,
       IsWon: true,
-      SystemModstamp: T0,
+      SystemModstamp: at(T0),
       ...extra,
     });
   opp('006A', { CloseDate: '2026-01-10', Amount: 100 });
   opp('006B', { CloseDate: '2026-02-10', Amount: 200, Name: "O'Brien deal" });
   opp('006C', { CloseDate: '2026-02-10', Amount: null, IsWon: false, StageName: 'Closed Lost' });
   opp('006D', { CloseDate: '2026-03-10', Amount: 50, OwnerId: '005M', AccountId: null });
-  put('Event', { Id: '00UA', WhatId: '006A', OwnerId: '005A', StartDateTime: T0, IsChild: false });
+  put('Event', { Id: '00UA', WhatId: '006A', OwnerId: '005A', StartDateTime: at(T0), IsChild: false });
   put('Event', {
     Id: '00UB',
     WhatId: '001A',
     OwnerId: '005A',
-    StartDateTime: T0 + 3_600_000,
+    StartDateTime: at(T0 + 3_600_000),
     IsChild: false,
   });
   put('EventRelation', {

@@ -21,6 +21,7 @@ import {
   type WhereClause,
 } from '@jetstreamapp/soql-parser-js';
 import type { Access } from './access.js';
+import { parseDateTime } from './datetime.js';
 import type { OrgStore, SfRecord, SfValue, Table } from './org-store.js';
 import {
   type ChildRelationshipDef,
@@ -751,15 +752,6 @@ export function unquoteSoqlString(literal: string): string {
   return out;
 }
 
-/** Parses `2024-01-01T00:00:00Z`, `...+01:00`, `...+0100`, with or without milliseconds. */
-export function parseDateTimeLiteral(value: string): number | null {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?)(Z|[+-]\d{2}:?\d{2})$/.exec(value);
-  if (m === null) return null;
-  const zone = m[2] === 'Z' ? 'Z' : `${m[2]!.slice(0, 3)}:${m[2]!.slice(-2)}`;
-  const ms = Date.parse(`${m[1]}${zone}`);
-  return Number.isNaN(ms) ? null : ms;
-}
-
 function literalValues(c: Condition, type: FieldType, field: string): SfValue[] {
   if (!('value' in c)) throw unsupported('this condition');
   const raw = Array.isArray(c.value) ? c.value : [c.value];
@@ -785,9 +777,9 @@ function literal(value: string, literalType: string, type: FieldType, field: str
       return value;
     case 'datetime': {
       if (literalType !== 'DATETIME') throw wrongType('dateTime');
-      const ms = parseDateTimeLiteral(value);
-      if (ms === null) throw wrongType('dateTime');
-      return ms;
+      const stored = parseDateTime(value);
+      if (stored === null) throw wrongType('dateTime');
+      return stored;
     }
     case 'boolean':
       if (literalType !== 'BOOLEAN') throw wrongType('boolean');
