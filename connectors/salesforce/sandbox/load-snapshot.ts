@@ -34,11 +34,12 @@
  */
 import { DateTime } from 'luxon';
 import type { Activity, Participant, ParticipantStatus, Snapshot } from '../../../src/domain/snapshot.js';
+import { attainmentKey } from '../../../src/domain/write-back.js';
 import { contactName } from '../../../src/generator/index.js';
+import { ATT, ATTAINMENT_OBJECT } from '../custom-fields.js';
 import { storedDateTime } from './datetime.js';
 import type { OrgStore, SfRecord, SfValue } from './org-store.js';
 
-export const ATTAINMENT_OBJECT = 'PC_Manager_Attainment__c';
 const MEETING_MINUTES = 30;
 
 export const EVENT_STATUS: Record<ParticipantStatus, string> = {
@@ -301,10 +302,10 @@ export function loadSnapshot(store: OrgStore, snapshot: Snapshot, options: LoadO
       compact({
         Id: store.newCustomId(ATTAINMENT_OBJECT),
         OwnerId: q.managerId,
-        PC_Key__c: `${q.managerId}:${q.period}`,
-        PC_Manager__c: q.managerId,
-        PC_Period__c: q.period,
-        PC_Quota__c: Number(q.amount),
+        [ATT.key]: attainmentKey(q.managerId, q.period),
+        [ATT.manager]: q.managerId,
+        [ATT.period]: q.period,
+        [ATT.quota]: Number(q.amount),
         CurrencyIsoCode: corporate,
         ...audit,
       }) as SfRecord,
