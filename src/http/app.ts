@@ -9,6 +9,7 @@ import { errorHandler } from './error-handler.js';
 import { logRequests } from './request-log.js';
 import { adminPlugin } from './routes/admin/index.js';
 import { healthRoutes } from './routes/health.js';
+import { oauthRoutes } from './routes/oauth.js';
 import { webhookPlugin } from './routes/webhooks/index.js';
 
 export type { AppDeps } from './deps.js';
@@ -29,6 +30,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, deps);
   await app.register(webhookPlugin, deps);
+  await app.register(oauthRoutes, deps);
   // Wrapped so the prefix option does not travel down into the route modules' deps.
   await app.register(async (admin) => admin.register(adminPlugin, deps), { prefix: '/admin' });
   return app;
