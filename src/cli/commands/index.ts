@@ -1,6 +1,7 @@
 /** Every CLI command module, in the order `--help` lists them. */
 import type { CommandModule } from '../program.js';
+import * as compute from './compute.js';
 import * as generate from './generate.js';
 import { serveCommand } from './serve.js';
 
-export const commandModules: CommandModule[] = [generate, serveCommand];
+export const commandModules: CommandModule[] = [generate, compute, serveCommand];
