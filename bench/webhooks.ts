@@ -176,17 +176,20 @@ async function main(): Promise<void> {
     console.log(line('maximum sustained', atMax));
     console.log(`  ${max.cpu}`);
 
-    // Every 2xx must be a job in Redis (every batch is distinct, so none was deduplicated).
+    // Every 2xx must be a job in Redis (every batch is distinct, so none was deduplicated). There
+    // may be a few more jobs than 2xx: requests in flight when a run stopped are stored, not counted.
     const acked = warmup['2xx'] + atRate['2xx'] + atMax['2xx'];
     let stored = 0;
     for (let i = 0; i < 50 && stored < acked; i++) {
       stored = (await queue.getJobCounts('waiting')).waiting ?? 0;
       if (stored < acked) await new Promise((r) => setTimeout(r, 100));
     }
-    console.log(`acknowledged batches: ${acked}; sync-changes jobs in Redis: ${stored}`);
+    console.log(
+      `acknowledged batches: ${acked}; sync-changes jobs in Redis: ${stored} (some in flight at a run's end)`,
+    );
     const failed = [atRate, atMax].some((r) => r.non2xx > 0 || r.errors > 0 || r.timeouts > 0);
     if (failed) console.log('WARNING: some requests failed; the rates above are not clean');
-    if (stored !== acked) console.log('WARNING: acknowledged batches and stored jobs differ');
+    if (stored < acked) console.log('WARNING: fewer jobs in Redis than acknowledged batches');
     console.log(
       `webhooks-bench: rps_max=${atMax.requests.average.toFixed(0)} p99_ms_at_1000=${atRate.latency.p99.toFixed(1)}`,
     );
