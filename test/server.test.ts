@@ -27,14 +27,22 @@ function serveEnv(prefix: string): Record<string, string> {
   };
 }
 
-/** Collects a child's stdout and resolves when a line matches. */
+/** Collects a child's stdout and resolves when a line matches; rejects after 20 s so `finally` kills it. */
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no line matching ${pattern} within 20 s: ${buffer}`)),
+      20_000,
+    );
+    child.once('close', () => clearTimeout(timer));
     child.stdout?.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const line = buffer.split('\n').find((l) => pattern.test(l));
-      if (line) resolve(line);
+      if (line) {
+        clearTimeout(timer);
+        resolve(line);
+      }
     });
     // 'close' comes after stdout is drained ('exit' may come before the last lines are read).
     child.once('close', (code) => reject(new Error(`exited with ${code} before ${pattern}: ${buffer}`)));
