@@ -3,6 +3,8 @@
  * restart (ioredis' retry strategy, capped backoff).
  * - `server`: the HTTP side. Commands fail at once while Redis is down (no offline queue, one
  *   attempt), so a webhook gets a 503 and the CRM delivers it again, instead of a request that hangs.
+ *   Commands issued in the same tick by concurrent requests share one socket write (auto-pipelining):
+ *   under webhook load the syscalls, not Redis, were the cost.
  * - `worker`: BullMQ workers block on Redis and must wait through an outage:
  *   `maxRetriesPerRequest: null`, as BullMQ requires.
  */
@@ -12,7 +14,7 @@ const retryStrategy = (times: number) => Math.min(50 * 2 ** times, 2000);
 
 export function redisOptions(role: 'server' | 'worker'): RedisOptions {
   return role === 'server'
-    ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy }
+    ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true, retryStrategy }
     : { maxRetriesPerRequest: null, retryStrategy };
 }
 

@@ -9,9 +9,11 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { type RunningServer, startServer } from '../src/server.js';
 import { waitForLine } from './support/child.js';
+import { outboundMessage } from './support/outbound-message.js';
 import { type PrivateRedis, startPrivateRedis } from './support/private-redis.js';
 import { cleanPrefix, testRedis, uniquePrefix } from './support/redis.js';
 
+const ORG = '00D5e000000SfCoEAA';
 const BIN = new URL('../bin/playercoach.js', import.meta.url).pathname;
 
 function serveEnv(prefix: string): Record<string, string> {
@@ -111,6 +113,24 @@ describe('server and a Redis restart', () => {
   it('answers 503 while Redis is down and recovers by itself when it is back, with nothing lost', async () => {
     if (server.deps.redis.status !== 'ready') await once(server.deps.redis, 'ready');
     expect((await call('POST', '/admin/tenants', tenant('before', 1))).status).toBe(201);
+    const sf = await call('POST', '/admin/tenants', {
+      id: 'sfco',
+      name: 'sfco',
+      kind: 'salesforce',
+      salesforce: {
+        orgId: ORG,
+        instanceUrl: 'https://sfco.my.salesforce.com',
+        loginUrl: 'https://login.salesforce.com',
+      },
+      credentials: { accessToken: 'sf-token-of-sfco' },
+    });
+    const webhookPath = new URL(((await sf.json()) as { webhookUrl: string }).webhookUrl).pathname;
+    const outbound = () =>
+      fetch(`${server.address}${webhookPath}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8' },
+        body: outboundMessage(ORG, [{ id: '04l5e000000AAA1AAA', opportunityId: '0065e000000D001AAA' }]),
+      });
 
     const closed = once(server.deps.redis, 'close');
     await redis.kill();
@@ -126,6 +146,10 @@ describe('server and a Redis restart', () => {
       message: 'storage is unavailable; retry later',
     });
     expect((await call('GET', '/healthz')).status).toBe(200);
+    // No Ack while the job cannot be stored: Salesforce will deliver the message again.
+    const unacked = await outbound();
+    expect(unacked.status).toBe(503);
+    expect(await unacked.text()).not.toMatch(/Ack/);
 
     const back = once(server.deps.redis, 'ready');
     await redis.start();
@@ -134,7 +158,14 @@ describe('server and a Redis restart', () => {
     expect((await call('GET', '/admin/tenants/before')).status).toBe(200);
     expect((await call('POST', '/admin/tenants', tenant('after', 3))).status).toBe(201);
     const list = (await (await call('GET', '/admin/tenants')).json()) as { tenants: { id: string }[] };
-    expect(list.tenants.map((t) => t.id)).toEqual(['after', 'before']);
+    expect(list.tenants.map((t) => t.id)).toEqual(['after', 'before', 'sfco']);
+    const redelivered = await outbound();
+    expect(redelivered.status).toBe(200);
+    expect(await redelivered.text()).toMatch(/<Ack>true<\/Ack>/);
+    expect(await server.deps.queues.queue('sync-changes').getJobCounts('waiting')).toMatchObject({
+      waiting: 1,
+    });
     expect(log).not.toContain(token);
+    expect(log).not.toContain(webhookPath.split('/').pop());
   });
 });

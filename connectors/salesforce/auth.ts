@@ -160,12 +160,16 @@ export interface TokenKeeperOptions extends OAuthClient {
   logger?: Logger;
 }
 
+const REFRESH_STORM_LIMIT = 3;
+const REFRESH_STORM_WINDOW_MS = 10_000;
+
 /**
  * Gets new access tokens for one connector: by refresh token, or by a new JWT assertion.
  * Concurrent callers share one refresh in flight.
  */
 export class TokenKeeper {
   private inFlight: Promise<SalesforceTokens> | null = null;
+  private recent: number[] = [];
   /** Refreshes done, for tests and metrics. */
   refreshes = 0;
 
@@ -183,6 +187,19 @@ export class TokenKeeper {
   }
 
   private async doRefresh(): Promise<SalesforceTokens> {
+    // A session rejected again right after each refresh would make jsforce refresh forever.
+    const now = Date.now();
+    this.recent = this.recent.filter((t) => now - t < REFRESH_STORM_WINDOW_MS);
+    if (this.recent.length >= REFRESH_STORM_LIMIT) {
+      throw new PlayercoachError(
+        'AUTH_EXPIRED',
+        'Salesforce rejects every new access token; the connection needs to be authorized again',
+        {
+          provider: 'salesforce',
+        },
+      );
+    }
+    this.recent.push(now);
     const { refreshToken, jwt } = this.options;
     let tokens: SalesforceTokens;
     if (refreshToken !== undefined && refreshToken !== null)

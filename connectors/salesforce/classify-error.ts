@@ -85,6 +85,9 @@ export function ruleFor(providerCode: string, message = ''): Rule {
   return { code: 'CRM_REJECTED', retryable: false };
 }
 
+/** Errors of the language itself: a bug on our side, not something Salesforce said. */
+const JS_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'ReferenceError', 'SyntaxError']);
+
 interface JsforceLikeError {
   name?: unknown;
   errorCode?: unknown;
@@ -116,9 +119,13 @@ export function classifySalesforceError(err: unknown): PlayercoachError {
   if (e.name === 'FetchError' && typeof e.code !== 'string')
     return make('FETCH_ERROR', { code: 'CRM_UNAVAILABLE', retryable: true });
 
-  // jsforce wraps a failed session refresh in a plain Error.
+  // jsforce wraps a failed session refresh, and a failed Bulk API job, in plain Errors.
   if (message.startsWith('Unable to refresh session'))
     return make('INVALID_SESSION_ID', { code: 'AUTH_EXPIRED', retryable: false });
+  if (message.startsWith('Ingest job failed'))
+    return make('BULK_JOB_FAILED', { code: 'CRM_REJECTED', retryable: false });
+  if (e.name === 'JobPollingTimeout')
+    return make('BULK_JOB_TIMEOUT', { code: 'CRM_UNAVAILABLE', retryable: true });
 
   let providerCode = typeof e.errorCode === 'string' ? e.errorCode : typeof e.name === 'string' ? e.name : '';
   let providerMessage = message;
@@ -133,7 +140,7 @@ export function classifySalesforceError(err: unknown): PlayercoachError {
     providerCode = pick.code;
     providerMessage = pick.message;
   }
-  if (providerCode === '' || providerCode === 'Error') {
+  if (providerCode === '' || JS_ERRORS.has(providerCode)) {
     return make('UNKNOWN', { code: 'INTERNAL', retryable: false });
   }
   return make(providerCode.replace(/^[a-z]+:/, ''), ruleFor(providerCode, providerMessage), providerMessage);

@@ -17,7 +17,7 @@ import type { DealFields } from '../../src/domain/write-back.js';
 import { InputError } from '../../src/errors.js';
 import type { SalesforceApi } from './connection.js';
 import { ATTAINMENT_OBJECT, OPP, USR } from './custom-fields.js';
-import { toCall, toMeeting } from './mappers/activity.js';
+import { isPersonId, toCall, toMeeting } from './mappers/activity.js';
 import { currentDealFields, toDeal } from './mappers/deal.js';
 import type { SfEvent, SfOpportunity, SfTask } from './mappers/records.js';
 import {
@@ -90,26 +90,73 @@ export function opportunitySelect(shape: OrgShape, splits: boolean): SoqlFragmen
     : soqlFragment`SELECT ${soqlFields(fields)} FROM Opportunity`;
 }
 
-const EVENT_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, StartDateTime, ActivityDate, IsAllDayEvent, (SELECT RelationId, Relation.Type, Relation.Email, IsInvitee, IsParent, IsWhat, Status FROM EventRelations ORDER BY Id) FROM Event`;
-const TASK_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, ActivityDate, CreatedDate, Status, CallDisposition, (SELECT RelationId, Relation.Type, Relation.Email, IsWhat FROM TaskRelations ORDER BY Id) FROM Task`;
+const EVENT_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, StartDateTime, ActivityDate, IsAllDayEvent, (SELECT RelationId, IsInvitee, IsParent, IsWhat, Status FROM EventRelations ORDER BY Id) FROM Event`;
+const TASK_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, ActivityDate, CreatedDate, Status, CallDisposition, (SELECT RelationId, IsWhat FROM TaskRelations ORDER BY Id) FROM Task`;
 
 export function opportunitiesByIds(shape: OrgShape, splits: boolean, ids: readonly string[]): string[] {
   const select = opportunitySelect(shape, splits);
   return inBatches(ids, (chunk) => soql`${select} WHERE Id IN ${chunk} ORDER BY Id`);
 }
 
+/** Rows a query page holds; IN-batches aim a little below it so most batches come back in one page. */
+const ROWS_PER_PAGE = 2000;
+const TARGET_ROWS = 1900;
+
+/**
+ * How many events and call tasks a What has on average in this org, learned from the pages read
+ * so far, so activity IN-batches can be sized to come back in one page each.
+ */
+export class ActivityDensity {
+  events = 3;
+  tasks = 2;
+
+  batchSize(kind: 'events' | 'tasks'): number {
+    return Math.max(1, Math.floor(TARGET_ROWS / Math.max(0.1, this[kind])));
+  }
+
+  observe(kind: 'events' | 'tasks', whats: number, rows: number): void {
+    if (whats < 50) return;
+    this[kind] = 0.5 * this[kind] + 0.5 * (rows / whats);
+  }
+}
+
 /** Events (not the child events of invitees) and call tasks whose What is one of `whatIds`. */
-export function activityQueries(whatIds: readonly string[]): { events: string[]; tasks: string[] } {
+export function activityQueries(
+  whatIds: readonly string[],
+  density: ActivityDensity = new ActivityDensity(),
+): { events: string[]; tasks: string[] } {
   return {
     events: inBatches(
       whatIds,
       (chunk) => soql`${EVENT_SELECT} WHERE IsChild = false AND WhatId IN ${chunk} ORDER BY Id`,
+      {
+        maxItems: density.batchSize('events'),
+      },
     ),
     tasks: inBatches(
       whatIds,
       (chunk) => soql`${TASK_SELECT} WHERE TaskSubtype = 'Call' AND WhatId IN ${chunk} ORDER BY Id`,
+      {
+        maxItems: density.batchSize('tasks'),
+      },
     ),
   };
+}
+
+/** What a connector keeps between pulls: activity density and the emails of people seen before. */
+export class PullMemory {
+  readonly density = new ActivityDensity();
+  private readonly emails = new Map<string, string | null>();
+
+  email(id: string): string | null | undefined {
+    return this.emails.get(id);
+  }
+
+  rememberEmail(id: string, email: string | null): void {
+    // A bound on memory: forget everything rather than track recency; it refills in a page.
+    if (this.emails.size >= 500_000) this.emails.clear();
+    this.emails.set(id, email);
+  }
 }
 
 export interface DealsWithActivities {
@@ -121,6 +168,7 @@ export interface DealsWithActivities {
 /** Maps opportunities and fetches their activities (and their accounts' deal-less ones, when asked). */
 export async function withActivities(
   api: SalesforceApi,
+  memory: PullMemory,
   opportunities: readonly SfOpportunity[],
   corporateCurrency: string,
   accountActivities: boolean,
@@ -138,16 +186,63 @@ export async function withActivities(
     for (const d of deals) if (d.accountId !== null) accounts.add(d.accountId);
     whatIds.push(...[...accounts].sort());
   }
-  const { events, tasks } = activityQueries(whatIds);
+  const { events, tasks } = activityQueries(whatIds, memory.density);
   const results = await api.queryAll<SfEvent | SfTask>([...events, ...tasks]);
+  const eventRows = results.slice(0, events.length).flat() as SfEvent[];
+  const taskRows = results.slice(events.length).flat() as SfTask[];
+  memory.density.observe('events', whatIds.length, eventRows.length);
+  memory.density.observe('tasks', whatIds.length, taskRows.length);
+  const emails = await personEmails(api, memory, [
+    ...eventRows.flatMap((e) => (e.EventRelations?.records ?? []).map((r) => r.RelationId)),
+    ...taskRows.flatMap((t) => (t.TaskRelations?.records ?? []).map((r) => r.RelationId)),
+  ]);
   const dealSet = new Set(dealIds);
-  const activities: Activity[] = [];
-  results.forEach((rows, i) => {
-    const isEvent = i < events.length;
-    for (const row of rows)
-      activities.push(isEvent ? toMeeting(row as SfEvent, dealSet) : toCall(row as SfTask, dealSet));
-  });
+  const activities: Activity[] = [
+    ...eventRows.map((e) => toMeeting(e, dealSet, emails)),
+    ...taskRows.map((t) => toCall(t, dealSet, emails)),
+  ];
   return { deals, activities, current };
+}
+
+/**
+ * The emails of the contacts and leads activities name: one query per batch of ids not seen
+ * before. A buying committee appears on many activities and many deals, so this is far less
+ * than reading the email through every relation row.
+ */
+async function personEmails(
+  api: SalesforceApi,
+  memory: PullMemory,
+  relationIds: readonly string[],
+): Promise<Map<string, string>> {
+  const emails = new Map<string, string>();
+  const contacts = new Set<string>();
+  const leads = new Set<string>();
+  for (const id of relationIds) {
+    if (!isPersonId(id) || emails.has(id)) continue;
+    const known = memory.email(id);
+    if (known !== undefined) {
+      if (known !== null) emails.set(id, known);
+      continue;
+    }
+    (id.startsWith('00Q') ? leads : contacts).add(id);
+  }
+  const queries = [
+    ...inBatches([...contacts].sort(), (chunk) => soql`SELECT Id, Email FROM Contact WHERE Id IN ${chunk}`, {
+      maxItems: ROWS_PER_PAGE,
+    }),
+    ...inBatches([...leads].sort(), (chunk) => soql`SELECT Id, Email FROM Lead WHERE Id IN ${chunk}`, {
+      maxItems: ROWS_PER_PAGE,
+    }),
+  ];
+  if (queries.length === 0) return emails;
+  for (const rows of await api.queryAll<{ Id: string; Email: string | null }>(queries)) {
+    for (const r of rows) {
+      const email = r.Email === '' ? null : r.Email;
+      memory.rememberEmail(r.Id, email);
+      if (email !== null) emails.set(r.Id, email);
+    }
+  }
+  return emails;
 }
 
 // --- backfill pages ------------------------------------------------------------------------------

@@ -59,6 +59,7 @@ import {
   type OrgShape,
   opportunitiesByIds,
   type Position,
+  PullMemory,
   probeOrg,
   startCursor,
   withActivities,
@@ -140,6 +141,7 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
     ...(log === undefined ? {} : { logger: log }),
   });
   const clock = config.clock ?? Date.now;
+  const memory = new PullMemory();
 
   let shapePromise: Promise<OrgShape> | null = null;
   const shape = (): Promise<OrgShape> => {
@@ -216,7 +218,7 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
     const opportunities = (
       await api.queryAll<SfOpportunity>(opportunitiesByIds(s, options.splits, unique))
     ).flat();
-    return withActivities(api, opportunities, await dealCurrency(s), options.accountActivities);
+    return withActivities(api, memory, opportunities, await dealCurrency(s), options.accountActivities);
   };
 
   const pullClosedBetween = async (
@@ -237,7 +239,13 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
     const opportunities = await api.query<SfOpportunity>(
       closedBetweenQuery(s, options.splits, range, after, pageSize),
     );
-    const batch = await withActivities(api, opportunities, await dealCurrency(s), options.accountActivities);
+    const batch = await withActivities(
+      api,
+      memory,
+      opportunities,
+      await dealCurrency(s),
+      options.accountActivities,
+    );
     const last = opportunities[opportunities.length - 1];
     const next =
       opportunities.length === pageSize && last !== undefined
@@ -284,6 +292,7 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
     }
     const batch = await withActivities(
       api,
+      memory,
       [...opps, ...extra],
       await dealCurrency(s),
       options.accountActivities,

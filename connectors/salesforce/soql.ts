@@ -124,12 +124,13 @@ export function soqlFragment(strings: TemplateStringsArray, ...values: SoqlValue
 
 /**
  * Splits `ids` so that each query `build(chunk)` stays under `maxLength` characters (SOQL's limit
- * is 100,000; the margin leaves room for Salesforce's own expansion of the statement).
+ * is 100,000; the margin leaves room for Salesforce's own expansion of the statement) and holds at
+ * most `maxItems` ids.
  */
 export function inBatches(
   ids: readonly string[],
   build: (chunk: readonly string[]) => string,
-  maxLength = 90_000,
+  { maxLength = 90_000, maxItems = Number.POSITIVE_INFINITY }: { maxLength?: number; maxItems?: number } = {},
 ): string[] {
   if (ids.length === 0) return [];
   const base = build(['']).length - 2;
@@ -138,7 +139,7 @@ export function inBatches(
   let length = base;
   for (const id of ids) {
     const cost = quoteSoqlString(id).length + 2;
-    if (chunk.length > 0 && length + cost > maxLength) {
+    if (chunk.length > 0 && (length + cost > maxLength || chunk.length >= maxItems)) {
       out.push(build(chunk));
       chunk = [];
       length = base;

@@ -195,15 +195,33 @@ async function bulkWrite(
     const { attributes: _attributes, id, ...fields } = item.record;
     return operation === 'update' ? { Id: id, ...fields } : fields;
   });
-  const job = api.conn.bulk2.createJob({
-    object,
-    operation,
-    ...(operation === 'upsert' ? { externalIdFieldName: ATT.key } : {}),
-    lineEnding: 'LF',
-  });
-  await withRetry(() => job.open(), api.retry, settings.logger);
-  await job.uploadData(rows as Parameters<typeof job.uploadData>[0]);
-  await withRetry(() => job.close(), api.retry, settings.logger);
+  // An upload cannot be replayed into the same job, so a failed one starts a new job.
+  const job = await withRetry(
+    async () => {
+      const attempt = api.conn.bulk2.createJob({
+        object,
+        operation,
+        ...(operation === 'upsert' ? { externalIdFieldName: ATT.key } : {}),
+        lineEnding: 'LF',
+      });
+      await attempt.open();
+      try {
+        await attempt.uploadData(rows as Parameters<typeof attempt.uploadData>[0]);
+        await attempt.close();
+      } catch (err) {
+        await attempt.abort().catch((abortErr: unknown) => {
+          settings.logger?.warn(
+            { err: abortErr, jobId: attempt.id },
+            'could not abort a failed bulk ingest job',
+          );
+        });
+        throw err;
+      }
+      return attempt;
+    },
+    api.retry,
+    settings.logger,
+  );
   await withRetry(
     () => job.poll(settings.bulkPollIntervalMs, settings.bulkPollTimeoutMs),
     api.retry,

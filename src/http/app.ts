@@ -9,6 +9,8 @@ import { errorHandler } from './error-handler.js';
 import { logRequests } from './request-log.js';
 import { adminPlugin } from './routes/admin/index.js';
 import { healthRoutes } from './routes/health.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { webhookPlugin } from './routes/webhooks/index.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -27,6 +29,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   logRequests(app);
 
   await app.register(healthRoutes, deps);
+  await app.register(webhookPlugin, deps);
+  await app.register(oauthRoutes, deps);
   // Wrapped so the prefix option does not travel down into the route modules' deps.
   await app.register(async (admin) => admin.register(adminPlugin, deps), { prefix: '/admin' });
   return app;

@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from '../metrics.js';
 import { createRedis } from '../redis.js';
 import { type KeyLayout, keyLayout } from '../store/keys.js';
 import { createTenantStore, type TenantStore } from '../tenants/tenant-store.js';
+import type { OAuthProviders } from './oauth/providers.js';
 
 export interface AppDeps {
   config: Config;
@@ -23,6 +24,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Epoch milliseconds; tests move it to expire OAuth states and age webhook signatures. */
   now(): number;
+  /** The CRMs' install flows; built from the config when absent. */
+  oauth?: OAuthProviders;
 }
 
 /** The production wiring of the deps from the config: one fail-fast Redis connection shared by all. */

@@ -1,6 +1,7 @@
 /**
- * A private redis-server on a free port with the append-only file on (fsync on every write, so a
- * SIGKILL loses nothing acknowledged), for tests that stop and restart Redis under a running service.
+ * A private redis-server on a free port with the append-only file on, for tests that stop and
+ * restart Redis under a running service (fsync on every write by default, so a SIGKILL loses
+ * nothing acknowledged) and for benchmarks (fsync every second, as docker-compose.yml runs it).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -9,7 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -21,6 +22,8 @@ async function freePort(): Promise<number> {
 
 export interface PrivateRedis {
   url: string;
+  /** The server's process id while it runs. */
+  pid(): number | undefined;
   /** Kills the server with SIGKILL (no chance to save anything beyond the AOF). */
   kill(): Promise<void>;
   /** Starts it again on the same port and data directory. */
@@ -29,14 +32,16 @@ export interface PrivateRedis {
   destroy(): Promise<void>;
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(
+  options: { appendfsync?: 'always' | 'everysec' } = {},
+): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'pc-redis-'));
   let proc: ChildProcess | null = null;
 
   async function start(): Promise<void> {
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-    args.push('--appendonly', 'yes', '--appendfsync', 'always');
+    args.push('--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'always');
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     proc = child;
     // redis-server says so on stdout once it accepts connections.
@@ -64,6 +69,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
+    pid: () => proc?.pid,
     kill,
     start,
     async destroy() {

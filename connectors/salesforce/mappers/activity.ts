@@ -3,7 +3,8 @@
  * - A meeting is an Event with IsChild = false (the child events of user invitees are skipped by
  *   the query). Its owner is the organizer (status accepted); user invitees come from
  *   EventRelation rows with IsInvitee; contacts and leads from rows with IsInvitee or IsParent,
- *   with the relation's email. Status: Accepted → accepted, Declined → declined, New (or none)
+ *   with their email. Who a RelationId names is read from its key prefix (005 user, 003
+ *   contact, 00Q lead), which is fixed across every Salesforce org. Status: Accepted → accepted, Declined → declined, New (or none)
  *   → needsAction; a contact that is only related (IsParent, not invited) counts as accepted.
  *   All-day events have a date and no start.
  * - A call is a Task with TaskSubtype 'Call'. Its owner is the organizer (status attended); the
@@ -15,7 +16,7 @@
  *   Salesforce derives from the What.
  */
 import type { Activity, Participant, ParticipantStatus } from '../../../src/domain/snapshot.js';
-import type { SfEvent, SfRelated, SfTask } from './records.js';
+import type { SfEvent, SfTask } from './records.js';
 
 const EVENT_STATUS: Record<string, ParticipantStatus> = {
   Accepted: 'accepted',
@@ -32,17 +33,21 @@ export function toInstant(sfDateTime: string): string {
   return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
 }
 
-function isPerson(r: SfRelated | null | undefined): boolean {
-  return r?.Type === 'Contact' || r?.Type === 'Lead';
+export const USER_PREFIX = '005';
+const PERSON_PREFIXES = new Set(['003', '00Q']);
+
+/** A contact or a lead: someone outside the org whom an activity can name. */
+export function isPersonId(id: string): boolean {
+  return PERSON_PREFIXES.has(id.slice(0, 3));
 }
 
 function contactParticipant(
   id: string,
-  related: SfRelated | null | undefined,
+  emails: ReadonlyMap<string, string>,
   status: ParticipantStatus,
 ): Participant {
-  const email = related?.Email;
-  return email === null || email === undefined || email === ''
+  const email = emails.get(id);
+  return email === undefined || email === ''
     ? { contactId: id, role: 'attendee', status }
     : { contactId: id, email, role: 'attendee', status };
 }
@@ -51,12 +56,16 @@ function linkOf(whatId: string | null, accountId: string | null, dealIds: Readon
   return { dealIds: whatId !== null && dealIds.has(whatId) ? [whatId] : [], accountId: accountId ?? null };
 }
 
-export function toMeeting(e: SfEvent, dealIds: ReadonlySet<string>): Activity {
+export function toMeeting(
+  e: SfEvent,
+  dealIds: ReadonlySet<string>,
+  emails: ReadonlyMap<string, string>,
+): Activity {
   const participants: Participant[] = [{ userId: e.OwnerId, role: 'organizer', status: 'accepted' }];
   const seen = new Set<string>([e.OwnerId]);
   for (const r of e.EventRelations?.records ?? []) {
     if (r.IsWhat || seen.has(r.RelationId)) continue;
-    if (r.Relation?.Type === 'User') {
+    if (r.RelationId.startsWith(USER_PREFIX)) {
       if (!r.IsInvitee) continue;
       seen.add(r.RelationId);
       participants.push({
@@ -64,10 +73,10 @@ export function toMeeting(e: SfEvent, dealIds: ReadonlySet<string>): Activity {
         role: 'attendee',
         status: EVENT_STATUS[r.Status ?? 'New'] ?? 'needsAction',
       });
-    } else if (isPerson(r.Relation) && (r.IsInvitee || r.IsParent)) {
+    } else if (isPersonId(r.RelationId) && (r.IsInvitee || r.IsParent)) {
       seen.add(r.RelationId);
       const status = r.IsInvitee ? (EVENT_STATUS[r.Status ?? 'New'] ?? 'needsAction') : 'accepted';
-      participants.push(contactParticipant(r.RelationId, r.Relation, status));
+      participants.push(contactParticipant(r.RelationId, emails, status));
     }
   }
   const allDay = e.IsAllDayEvent === true || e.StartDateTime === null;
@@ -91,14 +100,18 @@ export function callStatus(status: string | null, disposition: string | null): P
   return 'attended';
 }
 
-export function toCall(t: SfTask, dealIds: ReadonlySet<string>): Activity {
+export function toCall(
+  t: SfTask,
+  dealIds: ReadonlySet<string>,
+  emails: ReadonlyMap<string, string>,
+): Activity {
   const status = callStatus(t.Status, t.CallDisposition);
   const participants: Participant[] = [{ userId: t.OwnerId, role: 'organizer', status: 'attended' }];
   const seen = new Set<string>();
   for (const r of t.TaskRelations?.records ?? []) {
-    if (r.IsWhat || seen.has(r.RelationId) || !isPerson(r.Relation)) continue;
+    if (r.IsWhat || seen.has(r.RelationId) || !isPersonId(r.RelationId)) continue;
     seen.add(r.RelationId);
-    participants.push(contactParticipant(r.RelationId, r.Relation, status));
+    participants.push(contactParticipant(r.RelationId, emails, status));
   }
   return {
     id: t.Id,

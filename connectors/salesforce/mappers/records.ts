@@ -30,14 +30,8 @@ export interface SfSplit {
   SplitPercentage: number | null;
 }
 
-export interface SfRelated {
-  Type?: string | null;
-  Email?: string | null;
-}
-
 export interface SfEventRelation {
   RelationId: string;
-  Relation?: SfRelated | null;
   IsInvitee: boolean;
   IsParent: boolean;
   IsWhat: boolean;
@@ -57,7 +51,6 @@ export interface SfEvent {
 
 export interface SfTaskRelation {
   RelationId: string;
-  Relation?: SfRelated | null;
   IsWhat: boolean;
 }
 

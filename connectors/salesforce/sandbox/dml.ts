@@ -7,9 +7,9 @@
  */
 import { DateTime } from 'luxon';
 import type { Access } from './access.js';
+import { parseDateTime, storedDateTime } from './datetime.js';
 import type { OrgStore, SfRecord, SfValue, Table } from './org-store.js';
 import { type FieldDef, fieldOf, type ObjectDef } from './schema.js';
-import { parseDateTimeLiteral } from './soql-engine.js';
 import type { SwitchBoard } from './switches.js';
 
 export interface SaveError {
@@ -426,8 +426,8 @@ export class Dml {
           return raw;
         return bad(String(raw));
       case 'datetime': {
-        const ms = typeof raw === 'string' ? parseDateTimeLiteral(raw) : null;
-        return ms ?? bad(String(raw));
+        const stored = typeof raw === 'string' ? parseDateTime(raw) : null;
+        return stored ?? bad(String(raw));
       }
       case 'double':
       case 'int':
@@ -497,11 +497,13 @@ export class Dml {
         if (def.name === 'Event') {
           out['IsChild'] = out['IsChild'] === true;
           const start = out['StartDateTime'];
-          if (typeof start === 'number') {
+          if (typeof start === 'string') {
+            const ms = Date.parse(start);
             out['ActivityDateTime'] = start;
-            if (out['EndDateTime'] == null)
-              out['EndDateTime'] = start + Number(out['DurationInMinutes'] ?? 30) * 60_000;
-            out['ActivityDate'] = this.dateInOrgZone(start);
+            if (out['EndDateTime'] == null) {
+              out['EndDateTime'] = storedDateTime(ms + Number(out['DurationInMinutes'] ?? 30) * 60_000);
+            }
+            out['ActivityDate'] = this.dateInOrgZone(ms);
           }
         } else {
           out['IsClosed'] = out['Status'] === 'Completed';

@@ -34,9 +34,12 @@
  */
 import { DateTime } from 'luxon';
 import type { Activity, Participant, ParticipantStatus, Snapshot } from '../../../src/domain/snapshot.js';
+import { attainmentKey } from '../../../src/domain/write-back.js';
+import { contactName } from '../../../src/generator/index.js';
+import { ATT, ATTAINMENT_OBJECT } from '../custom-fields.js';
+import { storedDateTime } from './datetime.js';
 import type { OrgStore, SfRecord, SfValue } from './org-store.js';
 
-export const ATTAINMENT_OBJECT = 'PC_Manager_Attainment__c';
 const MEETING_MINUTES = 30;
 
 export const EVENT_STATUS: Record<ParticipantStatus, string> = {
@@ -70,8 +73,8 @@ export function callOutcome(status: ParticipantStatus | null): {
 
 export interface LoadOptions {
   orgId: string;
-  /** SystemModstamp, CreatedDate and LastModifiedDate of every loaded record (epoch ms). */
-  stamp: number;
+  /** SystemModstamp, CreatedDate and LastModifiedDate of every loaded record (datetime.ts form). */
+  stamp: string;
 }
 
 export interface LoadSummary {
@@ -206,6 +209,8 @@ export function loadSnapshot(store: OrgStore, snapshot: Snapshot, options: LoadO
   const dateInZone = memoize(
     (start: string) => DateTime.fromISO(start, { zone: 'utc' }).setZone(tz).toISODate()!,
   );
+  // Meetings share start instants: one stored string per distinct instant.
+  const stored = memoize((iso: string) => storedDateTime(Date.parse(iso)));
   for (const a of snapshot.activities) {
     if (a.canceled) {
       summary.skippedCanceled++;
@@ -223,7 +228,7 @@ export function loadSnapshot(store: OrgStore, snapshot: Snapshot, options: LoadO
     const common = { WhatId: whatId, WhoId: whoId, OwnerId: owner, AccountId: accountId };
 
     if (a.kind === 'meeting') {
-      const timing = eventTiming(a, dateInZone);
+      const timing = eventTiming(a, dateInZone, stored);
       put('Event', { Id: a.id, Subject: 'Meeting', ...common, ...timing, IsChild: false });
       summary.events++;
       for (const u of invitees) {
@@ -297,10 +302,10 @@ export function loadSnapshot(store: OrgStore, snapshot: Snapshot, options: LoadO
       compact({
         Id: store.newCustomId(ATTAINMENT_OBJECT),
         OwnerId: q.managerId,
-        PC_Key__c: `${q.managerId}:${q.period}`,
-        PC_Manager__c: q.managerId,
-        PC_Period__c: q.period,
-        PC_Quota__c: Number(q.amount),
+        [ATT.key]: attainmentKey(q.managerId, q.period),
+        [ATT.manager]: q.managerId,
+        [ATT.period]: q.period,
+        [ATT.quota]: Number(q.amount),
         CurrencyIsoCode: corporate,
         ...audit,
       }) as SfRecord,
@@ -381,22 +386,27 @@ function resolveParticipants(
   return people;
 }
 
-function eventTiming(a: Activity, dateInZone: (start: string) => string): Row {
+function eventTiming(
+  a: Activity,
+  dateInZone: (start: string) => string,
+  stored: (iso: string) => string,
+): Row {
   if (a.start !== null) {
-    const start = Date.parse(a.start);
+    const start = stored(a.start);
+    const ms = Date.parse(start);
     return {
       StartDateTime: start,
-      EndDateTime: start + MEETING_MINUTES * 60_000,
+      EndDateTime: storedDateTime(ms + MEETING_MINUTES * 60_000),
       ActivityDateTime: start,
       ActivityDate: dateInZone(a.start),
       DurationInMinutes: MEETING_MINUTES,
       IsAllDayEvent: false,
     };
   }
-  const midnight = Date.parse(`${a.date}T00:00:00Z`);
+  const midnight = stored(`${a.date}T00:00:00Z`);
   return {
     StartDateTime: midnight,
-    EndDateTime: midnight + 86_400_000,
+    EndDateTime: storedDateTime(Date.parse(midnight) + 86_400_000),
     ActivityDateTime: midnight,
     ActivityDate: a.date,
     DurationInMinutes: 1440,
@@ -424,9 +434,16 @@ function relation(
 }
 
 function contactRow(id: string, email: string | null, accountId: string | null): Row {
-  const local =
-    email === null ? id : email.slice(0, email.indexOf('@') > 0 ? email.indexOf('@') : email.length);
-  return { Id: id, LastName: local, Name: local, Email: email, AccountId: accountId };
+  const { firstName, lastName } = email === null ? { firstName: '', lastName: id } : contactName(email);
+  const last = lastName === '' ? (email ?? id) : lastName;
+  return {
+    Id: id,
+    FirstName: firstName === '' ? null : firstName,
+    LastName: last,
+    Name: firstName === '' ? last : `${firstName} ${last}`,
+    Email: email,
+    AccountId: accountId,
+  };
 }
 
 /** Drops null fields: an absent field reads as null, and 2 million records are lighter without them. */

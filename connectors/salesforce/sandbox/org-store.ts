@@ -5,10 +5,11 @@
  * object, so an open query cursor keeps serving the rows as they were when it was opened, as
  * Salesforce's do.
  *
- * Values are stored as Salesforce types them: dates as 'YYYY-MM-DD' strings, datetimes as epoch
- * milliseconds (formatted on the way out), numbers as numbers, references as id strings.
+ * Values are stored as Salesforce types them: dates as 'YYYY-MM-DD' strings, datetimes as canonical
+ * UTC strings (datetime.ts; formatted on the way out), numbers as numbers, references as id strings.
  */
 import { makeSalesforceId } from '../salesforce-id.js';
+import { storedDateTime } from './datetime.js';
 import { type ObjectDef, standardObjects } from './schema.js';
 
 export type SfValue = string | number | boolean | null;
@@ -19,7 +20,8 @@ const SANDBOX_POD = '7s0';
 
 export class Table {
   readonly rows = new Map<string, SfRecord>();
-  private readonly indexes = new Map<string, Map<SfValue, string[]>>();
+  /** field → value → the records holding it (the current objects, replaced on update). */
+  private readonly indexes = new Map<string, Map<SfValue, SfRecord[]>>();
   /** Bumped on every change, so caches keyed on it (sorted views) know when to rebuild. */
   version = 0;
 
@@ -33,11 +35,8 @@ export class Table {
   put(rec: SfRecord): void {
     const old = this.rows.get(rec.Id);
     for (const [field, index] of this.indexes) {
-      const before = old === undefined ? undefined : (old[field] ?? null);
-      const after = rec[field] ?? null;
-      if (before === after) continue;
-      if (before !== undefined) removeFromIndex(index, before, rec.Id);
-      addToIndex(index, after, rec.Id);
+      if (old !== undefined) removeFromIndex(index, old[field] ?? null, old);
+      addToIndex(index, rec[field] ?? null, rec);
     }
     this.rows.set(rec.Id, rec);
     this.version++;
@@ -46,7 +45,7 @@ export class Table {
   delete(id: string): SfRecord | undefined {
     const old = this.rows.get(id);
     if (old === undefined) return undefined;
-    for (const [field, index] of this.indexes) removeFromIndex(index, old[field] ?? null, id);
+    for (const [field, index] of this.indexes) removeFromIndex(index, old[field] ?? null, old);
     this.rows.delete(id);
     this.version++;
     return old;
@@ -63,43 +62,41 @@ export class Table {
       return out;
     }
     const index = this.indexFor(field);
+    if (values.length === 1) return index.get(values[0]!)?.slice() ?? [];
     const out: SfRecord[] = [];
-    const seen = values.length > 1 ? new Set<SfValue>() : null;
+    const seen = new Set<SfValue>();
     for (const v of values) {
-      if (seen !== null) {
-        if (seen.has(v)) continue;
-        seen.add(v);
-      }
-      const ids = index.get(v);
-      if (ids === undefined) continue;
-      for (const id of ids) out.push(this.rows.get(id)!);
+      if (seen.has(v)) continue;
+      seen.add(v);
+      const recs = index.get(v);
+      if (recs !== undefined) for (const rec of recs) out.push(rec);
     }
     return out;
   }
 
-  private indexFor(field: string): Map<SfValue, string[]> {
+  private indexFor(field: string): Map<SfValue, SfRecord[]> {
     let index = this.indexes.get(field);
     if (index === undefined) {
       index = new Map();
-      for (const rec of this.rows.values()) addToIndex(index, rec[field] ?? null, rec.Id);
+      for (const rec of this.rows.values()) addToIndex(index, rec[field] ?? null, rec);
       this.indexes.set(field, index);
     }
     return index;
   }
 }
 
-function addToIndex(index: Map<SfValue, string[]>, value: SfValue, id: string): void {
-  const ids = index.get(value);
-  if (ids === undefined) index.set(value, [id]);
-  else ids.push(id);
+function addToIndex(index: Map<SfValue, SfRecord[]>, value: SfValue, rec: SfRecord): void {
+  const recs = index.get(value);
+  if (recs === undefined) index.set(value, [rec]);
+  else recs.push(rec);
 }
 
-function removeFromIndex(index: Map<SfValue, string[]>, value: SfValue, id: string): void {
-  const ids = index.get(value);
-  if (ids === undefined) return;
-  const at = ids.indexOf(id);
-  if (at >= 0) ids.splice(at, 1);
-  if (ids.length === 0) index.delete(value);
+function removeFromIndex(index: Map<SfValue, SfRecord[]>, value: SfValue, rec: SfRecord): void {
+  const recs = index.get(value);
+  if (recs === undefined) return;
+  const at = recs.indexOf(rec);
+  if (at >= 0) recs.splice(at, 1);
+  if (recs.length === 0) index.delete(value);
 }
 
 export interface OrgStoreOptions {
@@ -124,8 +121,8 @@ export class OrgStore {
   }
 
   /** Salesforce stamps records to the second, so many records share a SystemModstamp. */
-  stamp(): number {
-    return Math.floor(this.clock() / 1000) * 1000;
+  stamp(): string {
+    return storedDateTime(Math.floor(this.clock() / 1000) * 1000);
   }
 
   object(name: string): ObjectDef | undefined {

@@ -8,8 +8,8 @@
 
 import type { Logger } from '../../../src/logger.js';
 import { makeSalesforceId } from '../salesforce-id.js';
+import { formatDateTime } from './datetime.js';
 import type { SfRecord } from './org-store.js';
-import { formatDateTime } from './record-json.js';
 import { escapeXml } from './soap-xml.js';
 
 export const OUTBOUND_NS = 'http://soap.sforce.com/2005/09/outbound';
@@ -92,7 +92,7 @@ export class Outbound {
     for (const f of FIELDS) {
       const v = rec[f];
       if (v === undefined || v === null) continue;
-      const text = f === 'SystemModstamp' && typeof v === 'number' ? formatDateTime(v) : String(v);
+      const text = f === 'SystemModstamp' && typeof v === 'string' ? formatDateTime(v) : String(v);
       fields += `<sf:${f}>${escapeXml(text)}</sf:${f}>`;
     }
     const xml = `<Notification><Id>${id}</Id><sObject xsi:type="sf:Opportunity" xmlns:sf="urn:sobject.enterprise.soap.sforce.com">${fields}</sObject></Notification>`;

@@ -43,15 +43,15 @@ export class QueryService {
     return { rows: executeQuery(query), query };
   }
 
-  /** GET /query?q=: the JSON of the first page. */
-  run(soql: string, userId: string, apiVersion: string, batchSize: number): string {
+  /** GET /query?q=: the JSON of the first page, in pieces (see RecordWriter.recordChunks). */
+  run(soql: string, userId: string, apiVersion: string, batchSize: number): string[] {
     const { rows, query } = this.rows(soql, userId);
-    if (query.count) return `{"totalSize":${rows.length},"done":true,"records":[]}`;
+    if (query.count) return [`{"totalSize":${rows.length},"done":true,"records":[]}`];
     return this.page({ rows, query, batchSize }, null, 0, apiVersion);
   }
 
   /** GET /query/{cursorId}-{offset}. */
-  more(locator: string, apiVersion: string): string {
+  more(locator: string, apiVersion: string): string[] {
     const m = /^(.+)-(\d+)$/.exec(locator);
     const cursor = m === null ? undefined : this.cursors.get(m[1]!);
     if (m === null || cursor === undefined) {
@@ -60,14 +60,14 @@ export class QueryService {
     return this.page(cursor, m[1]!, Number(m[2]), apiVersion);
   }
 
-  private page(cursor: Cursor, cursorId: string | null, offset: number, apiVersion: string): string {
+  private page(cursor: Cursor, cursorId: string | null, offset: number, apiVersion: string): string[] {
     const { rows, query, batchSize } = cursor;
     const end = Math.min(rows.length, offset + batchSize);
     const writer = new RecordWriter(this.store, apiVersion);
-    const records = writer.records(rows.slice(offset, end), query.shape);
+    const records = writer.recordChunks(rows.slice(offset, end), query.shape);
     if (end >= rows.length) {
       if (cursorId !== null) this.cursors.delete(cursorId);
-      return `{"totalSize":${rows.length},"done":true,"records":${records}}`;
+      return [`{"totalSize":${rows.length},"done":true,"records":`, ...records, '}'];
     }
     let id = cursorId;
     if (id === null) {
@@ -76,6 +76,10 @@ export class QueryService {
       if (this.cursors.size > MAX_OPEN_CURSORS) this.cursors.delete(this.cursors.keys().next().value!);
     }
     const next = `/services/data/v${apiVersion}/query/${id}-${end}`;
-    return `{"totalSize":${rows.length},"done":false,"nextRecordsUrl":${JSON.stringify(next)},"records":${records}}`;
+    return [
+      `{"totalSize":${rows.length},"done":false,"nextRecordsUrl":${JSON.stringify(next)},"records":`,
+      ...records,
+      '}',
+    ];
   }
 }

@@ -21,6 +21,7 @@ import {
   type WhereClause,
 } from '@jetstreamapp/soql-parser-js';
 import type { Access } from './access.js';
+import { parseDateTime } from './datetime.js';
 import type { OrgStore, SfRecord, SfValue, Table } from './org-store.js';
 import {
   type ChildRelationshipDef,
@@ -89,6 +90,8 @@ export interface CompiledQuery {
   shape: Shape;
   where: Predicate | null;
   indexPlan: { field: string; values: SfValue[] } | null;
+  /** For keyset pages, the position (values of the ORDER BY fields) the WHERE starts after. */
+  keysetAfter: SfRecord | null;
   order: Comparator | null;
   orderKey: string | null;
   limit: number | null;
@@ -144,6 +147,7 @@ export function compileQuery(soql: string, ctx: QueryContext): CompiledQuery {
     shape,
     where: ast ? compiler.predicate(def, ast) : null,
     indexPlan: ast ? compiler.indexPlan(def, ast) : null,
+    keysetAfter: ast ? compiler.keysetAfter(def, ast, orderBy) : null,
     order: orderBy.length > 0 ? compiler.comparator(def, orderBy) : null,
     orderKey: orderBy.length > 0 ? JSON.stringify(orderBy) : null,
     limit: parsed.limit ?? null,
@@ -171,7 +175,13 @@ export function executeQuery(q: CompiledQuery): SfRecord[] {
     // Keyset pages: walk the cached sorted view and stop as soon as the page is full.
     const wanted = q.offset + q.limit;
     const out: SfRecord[] = [];
-    for (const rec of sortedView(table, q.orderKey!, q.order)) {
+    const rows = sortedView(table, q.orderKey!, q.order);
+    for (
+      let i = q.keysetAfter === null ? 0 : firstAfter(rows, q.keysetAfter, q.order);
+      i < rows.length;
+      i++
+    ) {
+      const rec = rows[i]!;
       if (q.where !== null && !q.where(rec)) continue;
       out.push(rec);
       if (out.length >= wanted) break;
@@ -193,6 +203,18 @@ export function childRows(sub: CompiledSubquery, parentId: string): SfRecord[] {
   const out = sub.where === null ? rows : rows.filter(sub.where);
   out.sort(sub.order ?? byId);
   return sub.limit === null ? out : out.slice(0, sub.limit);
+}
+
+/** The index of the first row ordered strictly after `position` (binary search). */
+function firstAfter(rows: readonly SfRecord[], position: SfRecord, order: Comparator): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (order(rows[mid]!, position) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function byId(a: SfRecord, b: SfRecord): number {
@@ -513,6 +535,54 @@ class Compiler {
     return best;
   }
 
+  /**
+   * Recognises a keyset page: a top-level `A > x` (ORDER BY A) or `(A > x OR (A = x AND B > y))`
+   * (ORDER BY A, B), ascending, on non-text fields. Rows up to (x, y) fail that conjunct, so the
+   * scan may start after them; the full WHERE still runs on every row it returns.
+   */
+  keysetAfter(def: ObjectDef, ast: WhereAst, orderBy: OrderByClause[]): SfRecord | null {
+    if (orderBy.length === 0 || orderBy.length > 2) return null;
+    const keys: string[] = [];
+    for (const o of orderBy) {
+      if (!('field' in o) || o.order === 'DESC' || o.nulls !== undefined) return null;
+      const r = this.resolve(def, o.field);
+      if (r.directField === null || TEXT_TYPES.has(r.type) || r.type === 'boolean') return null;
+      keys.push(r.directField);
+    }
+    const cond = (a: WhereAst | undefined, op: string): { field: string; value: SfValue } | null => {
+      if (a?.op !== 'cond' || !('field' in a.cond) || 'valueQuery' in a.cond || a.cond.operator !== op)
+        return null;
+      const r = this.resolve(def, a.cond.field);
+      if (r.directField === null) return null;
+      const value = literalValues(a.cond, r.type, a.cond.field)[0];
+      return value === undefined || value === null ? null : { field: r.directField, value };
+    };
+    const conjuncts = ast.op === 'AND' ? ast.parts : [ast];
+    for (const part of conjuncts) {
+      if (keys.length === 1) {
+        const gt = cond(part, '>');
+        if (gt !== null && gt.field === keys[0]) return { Id: '', [gt.field]: gt.value } as SfRecord;
+        continue;
+      }
+      if (part.op !== 'OR' || part.parts.length !== 2) continue;
+      const [first, second] = part.parts;
+      const gt = cond(first, '>');
+      if (gt === null || gt.field !== keys[0] || second?.op !== 'AND' || second.parts.length !== 2) continue;
+      const eq = cond(second.parts[0], '=');
+      const gt2 = cond(second.parts[1], '>');
+      if (
+        eq === null ||
+        gt2 === null ||
+        eq.field !== keys[0] ||
+        eq.value !== gt.value ||
+        gt2.field !== keys[1]
+      )
+        continue;
+      return { Id: '', [keys[0]!]: gt.value, [keys[1]!]: gt2.value } as SfRecord;
+    }
+    return null;
+  }
+
   private condition(def: ObjectDef, c: Condition): Predicate {
     if (!('field' in c)) throw unsupported('a function in WHERE');
     if ('valueQuery' in c) throw unsupported('a semi-join (IN with a subquery)');
@@ -682,15 +752,6 @@ export function unquoteSoqlString(literal: string): string {
   return out;
 }
 
-/** Parses `2024-01-01T00:00:00Z`, `...+01:00`, `...+0100`, with or without milliseconds. */
-export function parseDateTimeLiteral(value: string): number | null {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?)(Z|[+-]\d{2}:?\d{2})$/.exec(value);
-  if (m === null) return null;
-  const zone = m[2] === 'Z' ? 'Z' : `${m[2]!.slice(0, 3)}:${m[2]!.slice(-2)}`;
-  const ms = Date.parse(`${m[1]}${zone}`);
-  return Number.isNaN(ms) ? null : ms;
-}
-
 function literalValues(c: Condition, type: FieldType, field: string): SfValue[] {
   if (!('value' in c)) throw unsupported('this condition');
   const raw = Array.isArray(c.value) ? c.value : [c.value];
@@ -716,9 +777,9 @@ function literal(value: string, literalType: string, type: FieldType, field: str
       return value;
     case 'datetime': {
       if (literalType !== 'DATETIME') throw wrongType('dateTime');
-      const ms = parseDateTimeLiteral(value);
-      if (ms === null) throw wrongType('dateTime');
-      return ms;
+      const stored = parseDateTime(value);
+      if (stored === null) throw wrongType('dateTime');
+      return stored;
     }
     case 'boolean':
       if (literalType !== 'BOOLEAN') throw wrongType('boolean');

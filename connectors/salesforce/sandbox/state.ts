@@ -4,6 +4,7 @@
  * subrequests (counted once, as part of their composite call).
  */
 import type { KeyObject } from 'node:crypto';
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../../../src/logger.js';
 import type { Access } from './access.js';
@@ -101,9 +102,15 @@ export function sendRestError(
     .send(restErrorBody(errorCode, message, fields));
 }
 
-export function sendJson(reply: FastifyReply, status: number, body: string | unknown): FastifyReply {
-  return reply
-    .code(status)
-    .type('application/json;charset=UTF-8')
-    .send(typeof body === 'string' ? body : JSON.stringify(body));
+/** A JSON reply: a string, a value to stringify, or pieces of JSON streamed one after another. */
+export function sendJson(reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  reply.code(status).type('application/json;charset=UTF-8');
+  if (body instanceof JsonPieces)
+    return body.pieces.length === 1 ? reply.send(body.pieces[0]) : reply.send(Readable.from(body.pieces));
+  return reply.send(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/** JSON text in pieces, to stream rather than join. */
+export class JsonPieces {
+  constructor(readonly pieces: string[]) {}
 }

@@ -11,7 +11,17 @@
 
 import type { FastifyInstance } from 'fastify';
 import { RequestError } from '../dml.js';
-import { apiVersion, type SandboxState, sendJson } from '../state.js';
+import { batchSizeFrom } from '../query-service.js';
+import { SoqlError } from '../soql-engine.js';
+import {
+  apiVersion,
+  JsonPieces,
+  requestUser,
+  restErrorBody,
+  type SandboxState,
+  SUPPORTED_VERSIONS,
+  sendJson,
+} from '../state.js';
 
 const MAX_SUBREQUESTS = 25;
 const MAX_QUERIES = 5;
@@ -56,21 +66,27 @@ export function registerCompositeRoute(app: FastifyInstance, state: SandboxState
     }
 
     const allOrNone = body?.allOrNone === true;
-    const results = new Map<string, { raw: string; parsed?: unknown }>();
-    const parts: string[] = [];
+    const results = new Map<string, { raw: string[]; parsed?: unknown }>();
+    const parts: string[][] = [];
     let halted = false;
     for (const sub of requests) {
       if (halted) {
         parts.push(
-          entry(
-            400,
-            sub.referenceId,
+          entry(400, sub.referenceId, [
             '[{"errorCode":"PROCESSING_HALTED","message":"The transaction was rolled back since another operation in the same transaction failed."}]',
-          ),
+          ]),
         );
         continue;
       }
       const url = resolveRefs(sub.url, results, true) as string;
+      const direct =
+        sub.method === 'GET' ? runQuery(state, requestUser(request), url, sub.httpHeaders) : null;
+      if (direct !== null) {
+        results.set(sub.referenceId, { raw: direct.body });
+        parts.push(entry(direct.status, sub.referenceId, direct.body));
+        if (allOrNone && direct.status >= 400) halted = true;
+        continue;
+      }
       const payload =
         sub.body === undefined ? undefined : JSON.stringify(resolveRefs(sub.body, results, false));
       const res = await app.inject({
@@ -84,17 +100,59 @@ export function registerCompositeRoute(app: FastifyInstance, state: SandboxState
         },
         ...(payload === undefined ? {} : { payload }),
       });
-      const raw = res.payload === '' ? 'null' : res.payload;
+      const raw = [res.payload === '' ? 'null' : res.payload];
       results.set(sub.referenceId, { raw });
       parts.push(entry(res.statusCode, sub.referenceId, raw));
       if (allOrNone && res.statusCode >= 400) halted = true;
     }
-    return sendJson(reply, 200, `{"compositeResponse":[${parts.join(',')}]}`);
+    const pieces = ['{"compositeResponse":['];
+    parts.forEach((part, i) => {
+      if (i > 0) pieces.push(',');
+      pieces.push(...part);
+    });
+    pieces.push(']}');
+    return sendJson(reply, 200, new JsonPieces(pieces));
   });
 }
 
-function entry(status: number, referenceId: string, body: string): string {
-  return `{"body":${body},"httpHeaders":{},"httpStatusCode":${status},"referenceId":${JSON.stringify(referenceId)}}`;
+const QUERY_PATH = /^\/services\/data\/v([\d.]+)\/(?:query|queryAll)(?:\/([^/?]+))?\/?(?:\?(.*))?$/;
+
+/**
+ * Query subrequests answered in process: the same QueryService the /query route uses, without
+ * a second trip through the HTTP layer for megabytes of records. Null for anything else.
+ */
+function runQuery(
+  state: SandboxState,
+  userId: string,
+  url: string,
+  headers: Record<string, string> | undefined,
+): { status: number; body: string[] } | null {
+  const m = QUERY_PATH.exec(url);
+  if (m === null) return null;
+  const [, version, locator, search] = m;
+  if (!SUPPORTED_VERSIONS.includes(version!)) return null;
+  try {
+    if (locator !== undefined) return { status: 200, body: state.queries.more(locator, version!) };
+    const q = new URLSearchParams(search ?? '').get('q');
+    if (q === null || q.trim() === '') return null;
+    const options = Object.entries(headers ?? {}).find(
+      ([k]) => k.toLowerCase() === 'sforce-query-options',
+    )?.[1];
+    return { status: 200, body: state.queries.run(q, userId, version!, batchSizeFrom(options)) };
+  } catch (err) {
+    if (err instanceof SoqlError) return { status: 400, body: [restErrorBody(err.errorCode, err.message)] };
+    if (err instanceof RequestError)
+      return { status: err.status, body: [restErrorBody(err.errorCode, err.message)] };
+    throw err;
+  }
+}
+
+function entry(status: number, referenceId: string, body: string[]): string[] {
+  return [
+    '{"body":',
+    ...body,
+    `,"httpHeaders":{},"httpStatusCode":${status},"referenceId":${JSON.stringify(referenceId)}}`,
+  ];
 }
 
 function checkSubrequest(raw: unknown, i: number): Subrequest {
@@ -133,7 +191,7 @@ const REF = /@\{([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+|\[\d+\])*)\}/g;
 
 function resolveRefs(
   value: unknown,
-  results: Map<string, { raw: string; parsed?: unknown }>,
+  results: Map<string, { raw: string[]; parsed?: unknown }>,
   inUrl: boolean,
 ): unknown {
   if (typeof value === 'string') {
@@ -141,7 +199,7 @@ function resolveRefs(
       const result = results.get(ref);
       if (result === undefined)
         throw new RequestError(400, 'INVALID_REFERENCE', `Invalid reference specified: ${ref}`);
-      result.parsed ??= JSON.parse(result.raw);
+      result.parsed ??= JSON.parse(result.raw.join(''));
       let node: unknown = result.parsed;
       for (const step of path.match(/\.[A-Za-z0-9_]+|\[\d+\]/g) ?? []) {
         const key = step.startsWith('.') ? step.slice(1) : Number(step.slice(1, -1));

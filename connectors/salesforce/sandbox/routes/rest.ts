@@ -9,7 +9,14 @@ import { type InputRecord, RequestError } from '../dml.js';
 import { batchSizeFrom } from '../query-service.js';
 import { plainValue } from '../record-json.js';
 import { fieldOf, type ObjectDef } from '../schema.js';
-import { apiVersion, requestUser, type SandboxState, SUPPORTED_VERSIONS, sendJson } from '../state.js';
+import {
+  apiVersion,
+  JsonPieces,
+  requestUser,
+  type SandboxState,
+  SUPPORTED_VERSIONS,
+  sendJson,
+} from '../state.js';
 
 const REST = { config: { api: 'rest' } };
 const MAX_COLLECTION = 200;
@@ -56,11 +63,15 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
         throw new RequestError(400, 'MALFORMED_QUERY', 'A query string has to be specified');
       }
       const batchSize = batchSizeFrom(request.headers['sforce-query-options']);
-      return sendJson(reply, 200, queries.run(q, requestUser(request), version, batchSize));
+      return sendJson(reply, 200, new JsonPieces(queries.run(q, requestUser(request), version, batchSize)));
     });
     app.get(`/services/data/:version/${resource}/:locator`, REST, async (request, reply) => {
       const version = apiVersion(request);
-      return sendJson(reply, 200, queries.more((request.params as { locator: string }).locator, version));
+      return sendJson(
+        reply,
+        200,
+        new JsonPieces(queries.more((request.params as { locator: string }).locator, version)),
+      );
     });
   }
 
