@@ -6,6 +6,7 @@ import { type HubSpotSandbox, startHubSpotSandbox } from '../connectors/hubspot/
 import { type SalesforceSandbox, startSalesforceSandbox } from '../connectors/salesforce/sandbox/server.js';
 import { generateOrg } from '../src/generator/generate-org.js';
 import { STATE_LIFETIME_MS } from '../src/http/oauth/state.js';
+import { reconcileSchedulerId } from '../src/service/reconcile.js';
 import { buildTestApp, type TestApp } from './support/app.js';
 
 let t: TestApp;
@@ -63,6 +64,10 @@ describe('HubSpot install', () => {
     expect(stored.credentials.refreshToken).toBeTruthy();
     expect(stored.credentials.expiresAt).toBeGreaterThan(t.clock.now);
     expect(await t.deps.tenants.byHubSpotPortals([hs.portalId])).toEqual(['globex']);
+    // The new tenant's reconcile is scheduled, so lost webhooks get repaired without a worker restart.
+    expect(
+      await t.deps.queues.queue('reconcile').getJobScheduler(reconcileSchedulerId('globex')),
+    ).toBeDefined();
   });
 
   it('refuses a callback replayed with a used state', async () => {

@@ -11,7 +11,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { CRM_KINDS, type CrmKind } from '../../../connectors/types.js';
+import { pipelineSettings } from '../../../jobs/deps.js';
 import { type ErrorCode, InputError, isPlayercoachError, PlayercoachError } from '../../errors.js';
+import { scheduleReconcile } from '../../service/reconcile.js';
 import { toSalesforceId18 } from '../../tenants/salesforce-org-id.js';
 import { maskTenant, type Tenant, tenantIdSchema } from '../../tenants/tenant.js';
 import { parseInput } from '../../validate.js';
@@ -132,6 +134,7 @@ export const oauthRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
         ...(install.hubspot ? { hubspot: install.hubspot } : {}),
         credentials: install.credentials,
       });
+      await scheduleReconcile({ queues: deps.queues, settings: pipelineSettings(deps.config) }, tenant.id);
       outcome = 'created';
     }
     request.log.info({ tenant: tenant.id, provider: provider.kind, outcome }, 'oauth install completed');
