@@ -15,7 +15,10 @@ export function buildProgram(modules: readonly CommandModule[]): Command {
         'credit and quota attainment back into the CRM.',
     )
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str) })
+    // Set before the commands are added: a subcommand copies this setting when it is created,
+    // and without it a bad flag on a subcommand exits with commander's code 1 instead of 2.
+    .exitOverride();
   for (const m of modules) m.register(program);
   return program;
 }

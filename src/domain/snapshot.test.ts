@@ -85,6 +85,19 @@ describe('parseSnapshot', () => {
       'quotas[0].currency: quotas must be in the corporate currency USD, not EUR',
     ]);
   });
+
+  it('refuses two manager changes for one user on one day and two rates for one currency on one day', () => {
+    const raw = base();
+    raw.managerHistory = [
+      { userId: 'R1', managerId: 'M1', from: '2026-01-01' },
+      { userId: 'R1', managerId: null, from: '2026-01-01' },
+    ] as never;
+    raw.rates.push({ currency: 'EUR', rate: '0.95', from: '2026-01-01' });
+    expect(issuesOf(raw)).toEqual([
+      'managerHistory[1].from: a second manager change for R1 on 2026-01-01',
+      'rates[1].from: a second EUR rate from 2026-01-01',
+    ]);
+  });
 });
 
 describe('parsePolicy', () => {

@@ -208,9 +208,23 @@ export function checkReferences(s: Snapshot): string[] {
   s.users.forEach((u, i) => {
     knownUser(u.managerId, `users[${i}] (id "${u.id}").managerId`);
   });
+  // Two changes for one user on one day, or two rates for one currency on one day, would leave
+  // the answer to the order of the input; refuse them so the engine never has to guess.
+  const historyKeys = new Set<string>();
   s.managerHistory.forEach((h, i) => {
     knownUser(h.userId, `managerHistory[${i}].userId`);
     knownUser(h.managerId, `managerHistory[${i}].managerId`);
+    const key = `${h.userId} ${h.from}`;
+    if (historyKeys.has(key)) {
+      problems.push(`managerHistory[${i}].from: a second manager change for ${h.userId} on ${h.from}`);
+    }
+    historyKeys.add(key);
+  });
+  const rateKeys = new Set<string>();
+  s.rates.forEach((r, i) => {
+    const key = `${r.currency} ${r.from}`;
+    if (rateKeys.has(key)) problems.push(`rates[${i}].from: a second ${r.currency} rate from ${r.from}`);
+    rateKeys.add(key);
   });
 
   const ratesByCurrency = new Map<string, string[]>();

@@ -1,5 +1,6 @@
 /** Every CLI command module, in the order `--help` lists them. */
 import type { CommandModule } from '../program.js';
+import * as compute from './compute.js';
 import * as generate from './generate.js';
 
-export const commandModules: CommandModule[] = [generate];
+export const commandModules: CommandModule[] = [generate, compute];

@@ -1,0 +1,166 @@
+/**
+ * The date of an activity (DESIGN.md "Crediting rules" 1): its `start` instant as a calendar
+ * date in the tenant time zone, or its `date` when it has no start.
+ *
+ * A luxon DateTime costs microseconds and there are millions of activities, so conversions are
+ * cached, every answer still coming from luxon:
+ * - per UTC day: where the zone's offset is the same at both ends of the day (every day but the
+ *   few with an offset change), luxon gives the local date at the start of the day, the local
+ *   date at its end, and the start of that last local day, the one local midnight in between;
+ *   an instant of that day then only needs a comparison with that midnight;
+ * - on a day with an offset change, per 15-minute bucket: every offset in use today is a
+ *   multiple of 15 minutes, so a local midnight falls on a bucket boundary and a bucket has one
+ *   local date. That is checked with luxon at both ends of each bucket; where the ends disagree
+ *   (historic zones with odd offsets) the instant is converted exactly.
+ *
+ * Instants repeat (the generator and the connectors share one string per distinct instant), so
+ * the date is also cached by the instant string, which skips parsing: a map hit costs half of a
+ * `Date.parse`. That cache is bounded, so all-distinct instants cannot grow it without end.
+ *
+ * The instant itself: the common `YYYY-MM-DDTHH:MM:SSZ` is read field by field into Date.UTC,
+ * the other forms ECMAScript defines exactly go to `Date.parse` (checked by a regular
+ * expression), anything else to luxon.
+ */
+import { DateTime } from 'luxon';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const BUCKET_MS = 15 * 60 * 1000;
+const MAX_CACHED_INSTANTS = 200_000;
+
+/** ISO instants `Date.parse` reads exactly as ECMAScript specifies; anything else goes to luxon. */
+const ES_INSTANT =
+  /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** One UTC day with one offset: local date `before` until the local midnight `cut`, then `after`. */
+interface SteadyDay {
+  cut: number;
+  before: string;
+  after: string;
+}
+
+export class LocalDates {
+  readonly timezone: string;
+  /** UTC day number -> its steady split, or null on a day when the offset changes. */
+  private readonly days = new Map<number, SteadyDay | null>();
+  /** bucket -> local date, or null where the bucket spans a local midnight. */
+  private readonly buckets = new Map<number, string | null>();
+  private readonly byInstant = new Map<string, string>();
+
+  constructor(timezone: string) {
+    this.timezone = timezone;
+  }
+
+  /** The calendar date, in the tenant time zone, of an ISO instant. */
+  dateOf(instant: string): string {
+    let date = this.byInstant.get(instant);
+    if (date === undefined) {
+      date = this.dateAt(toMillis(instant));
+      if (this.byInstant.size < MAX_CACHED_INSTANTS) this.byInstant.set(instant, date);
+    }
+    return date;
+  }
+
+  /** The local date of an instant given in epoch milliseconds. */
+  dateAt(ms: number): string {
+    const dayNumber = Math.floor(ms / DAY_MS);
+    let day = this.days.get(dayNumber);
+    if (day === undefined) {
+      day = this.steadyDay(dayNumber * DAY_MS);
+      this.days.set(dayNumber, day);
+    }
+    if (day !== null) return ms < day.cut ? day.before : day.after;
+    return this.bucketDate(ms);
+  }
+
+  private steadyDay(first: number): SteadyDay | null {
+    const start = DateTime.fromMillis(first, { zone: this.timezone });
+    const end = DateTime.fromMillis(first + DAY_MS - 1, { zone: this.timezone });
+    if (start.offset !== end.offset) return null;
+    const before = start.toISODate()!;
+    const after = end.toISODate()!;
+    if (before === after) return { cut: Number.POSITIVE_INFINITY, before, after };
+    // One offset all day: the local day of the day's last instant starts at the one local
+    // midnight inside this UTC day.
+    const cut = end.startOf('day').toMillis();
+    return cut > first ? { cut, before, after } : null;
+  }
+
+  private bucketDate(ms: number): string {
+    const bucket = Math.floor(ms / BUCKET_MS);
+    let date = this.buckets.get(bucket);
+    if (date === undefined) {
+      const first = this.exact(bucket * BUCKET_MS);
+      const last = this.exact(bucket * BUCKET_MS + BUCKET_MS - 1);
+      date = first === last ? first : null;
+      this.buckets.set(bucket, date);
+    }
+    return date ?? this.exact(ms);
+  }
+
+  private exact(ms: number): string {
+    return DateTime.fromMillis(ms, { zone: this.timezone }).toISODate()!;
+  }
+}
+
+/**
+ * Epoch milliseconds of an instant. The common form `YYYY-MM-DDTHH:MM:SSZ` is read field by field
+ * and handed to Date.UTC (which does the calendar arithmetic); the other forms ECMAScript defines
+ * go to Date.parse; anything else to luxon.
+ */
+function toMillis(instant: string): number {
+  let ms = plainUtcMillis(instant);
+  if (Number.isNaN(ms))
+    ms = ES_INSTANT.test(instant) ? Date.parse(instant) : DateTime.fromISO(instant).toMillis();
+  if (Number.isNaN(ms)) throw new RangeError(`not an ISO instant: ${instant}`);
+  return ms;
+}
+
+/** `YYYY-MM-DDTHH:MM:SSZ` -> epoch milliseconds, or NaN for any other shape. */
+function plainUtcMillis(s: string): number {
+  if (
+    s.length !== 20 ||
+    s.charCodeAt(4) !== 45 /* - */ ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 /* T */ ||
+    s.charCodeAt(13) !== 58 /* : */ ||
+    s.charCodeAt(16) !== 58 ||
+    s.charCodeAt(19) !== 90 /* Z */
+  ) {
+    return Number.NaN;
+  }
+  const year = digits(s, 0, 4);
+  const month = digits(s, 5, 2);
+  const day = digits(s, 8, 2);
+  const hour = digits(s, 11, 2);
+  const minute = digits(s, 14, 2);
+  const second = digits(s, 17, 2);
+  // Out-of-range fields would be carried over by Date.UTC (13th month, 25th hour): not this form.
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) {
+    return Number.NaN;
+  }
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  // A day past the end of its month (2026-02-30) would roll into the next: not a valid instant.
+  if (day > 28 && new Date(ms).getUTCDate() !== day) return Number.NaN;
+  return ms;
+}
+
+/** The number written by `length` decimal digits of `s` from `from`, or NaN if one is not a digit. */
+function digits(s: string, from: number, length: number): number {
+  let n = 0;
+  for (let i = from; i < from + length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return Number.NaN;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** `start` in the tenant zone when there is one (it wins over `date`), else `date`. */
+export function activityDate(
+  dates: LocalDates,
+  activity: { start: string | null; date: string | null },
+): string {
+  if (activity.start !== null) return dates.dateOf(activity.start);
+  if (activity.date !== null) return activity.date;
+  throw new RangeError('an activity needs a start or a date');
+}

@@ -1,0 +1,158 @@
+/**
+ * Attainment rows (DESIGN.md "Crediting rules" 7 and "Exact semantics"): one per (manager,
+ * period) with a quota or with any decision. The service keeps DealEvaluations in a ledger and
+ * rebuilds only the rows a changed deal touches with `attainmentRow`; `attainmentRows` runs the
+ * same per-row tally (RowTally) so that a full recompute always equals the incremental one.
+ */
+import { compareText } from './compare.js';
+import { type Money, ratio4, ZERO } from './money.js';
+import { type OrgContext, quotaKey } from './org-context.js';
+import type { AttainmentRow, DealEvaluation } from './results.js';
+
+export interface ManagerPeriod {
+  managerId: string;
+  period: string;
+}
+
+/**
+ * Every (manager, period) whose row this evaluation contributes to: the managers of its
+ * decisions and the team manager (the owner's level-1 manager, for teamWon*). Sorted, each once.
+ */
+export function touchedManagerPeriods(ev: DealEvaluation): ManagerPeriod[] {
+  return touchedManagers(ev)
+    .sort(compareText)
+    .map((managerId) => ({ managerId, period: ev.period }));
+}
+
+/** The managers of touchedManagerPeriods, each once, unsorted; all in the evaluation's period. */
+function touchedManagers(ev: DealEvaluation): string[] {
+  const ids: string[] = [];
+  const ds = ev.decisions;
+  for (let i = 0; i < ds.length; i++) {
+    const m = ds[i]!.managerId;
+    if (m !== null && !ids.includes(m)) ids.push(m);
+  }
+  if (ev.won && ev.teamManagerId !== null && !ids.includes(ev.teamManagerId)) ids.push(ev.teamManagerId);
+  return ids;
+}
+
+/**
+ * Adds up one manager-period's row, one evaluation at a time. `attainmentRow` folds the
+ * evaluations it is given through one tally; `attainmentRows` folds every evaluation through the
+ * tallies of the pairs it touches, in one pass over the evaluations (reading a million of them
+ * once, in order, rather than once per row in scattered order). Same code, same sums, and every
+ * sum is exact, so the full result always equals the per-row one.
+ */
+class RowTally {
+  readonly managerId: string;
+  readonly period: string;
+  private hasDecision = false;
+  private credited: Money = ZERO;
+  private assistedDeals = 0;
+  private teamWonDeals = 0;
+  private teamWonAmount: Money = ZERO;
+
+  constructor(managerId: string, period: string) {
+    this.managerId = managerId;
+    this.period = period;
+  }
+
+  /** Counts what `ev` holds for this manager-period; an evaluation of another pair adds nothing. */
+  add(ev: DealEvaluation): void {
+    if (ev.period !== this.period) return;
+    const ds = ev.decisions;
+    for (let i = 0; i < ds.length; i++) {
+      const d = ds[i]!;
+      if (d.managerId !== this.managerId) continue;
+      this.hasDecision = true;
+      if (d.credited) {
+        this.credited = this.credited.plus(d.amount);
+        this.assistedDeals++;
+      }
+    }
+    if (ev.won && ev.teamManagerId === this.managerId) {
+      this.teamWonDeals++;
+      this.teamWonAmount = this.teamWonAmount.plus(ev.amount);
+    }
+  }
+
+  /** The row, or null when the pair has neither a quota nor a decision. */
+  row(ctx: OrgContext): AttainmentRow | null {
+    const quota = ctx.quotas.get(quotaKey(this.managerId, this.period))?.amount ?? null;
+    if (quota === null && !this.hasDecision) return null;
+    const credited = this.credited.toFixed(2);
+    return {
+      managerId: this.managerId,
+      period: this.period,
+      quota,
+      credited,
+      // The quota as shown (rounded to cents) is the one divided by, so a reader can check the ratio.
+      attainment: quota === null ? null : ratio4(credited, quota),
+      assistedDeals: this.assistedDeals,
+      teamWonDeals: this.teamWonDeals,
+      teamWonAmount: this.teamWonAmount.toFixed(2),
+    };
+  }
+}
+
+/**
+ * The row of one manager and period, from the evaluations that touch it (others are ignored, so
+ * passing more is harmless). Null when the pair has neither a quota nor a decision: DESIGN.md
+ * gives it no row, and a caller rebuilding incrementally must then delete the row it kept (a
+ * deal that stopped being won can take a manager-period's only decision with it).
+ */
+export function attainmentRow(
+  ctx: OrgContext,
+  managerId: string,
+  period: string,
+  evaluations: Iterable<DealEvaluation>,
+): AttainmentRow | null {
+  const tally = new RowTally(managerId, period);
+  const list = Array.isArray(evaluations) ? (evaluations as readonly DealEvaluation[]) : [...evaluations];
+  for (let e = 0; e < list.length; e++) tally.add(list[e]!);
+  return tally.row(ctx);
+}
+
+/** Every row: the pairs any evaluation touches and every quota's pair, sorted by managerId, period. */
+export function attainmentRows(ctx: OrgContext, evaluations: Iterable<DealEvaluation>): AttainmentRow[] {
+  // managerId -> period -> tally. Nested maps, so a million deals do not each build a key string.
+  const tallies = new Map<string, Map<string, RowTally>>();
+  const tallyOf = (managerId: string, period: string): RowTally => {
+    let byPeriod = tallies.get(managerId);
+    if (byPeriod === undefined) {
+      byPeriod = new Map();
+      tallies.set(managerId, byPeriod);
+    }
+    let tally = byPeriod.get(period);
+    if (tally === undefined) {
+      tally = new RowTally(managerId, period);
+      byPeriod.set(period, tally);
+    }
+    return tally;
+  };
+  for (const q of ctx.quotas.values()) tallyOf(q.managerId, q.period);
+  const list = Array.isArray(evaluations) ? (evaluations as readonly DealEvaluation[]) : [...evaluations];
+  for (let e = 0; e < list.length; e++) {
+    const ev = list[e]!;
+    const ds = ev.decisions;
+    // The common case, one decision whose manager is also the team manager, without a list.
+    const only = ds.length === 1 ? ds[0]!.managerId : null;
+    if (only !== null && ev.teamManagerId === only) {
+      tallyOf(only, ev.period).add(ev);
+    } else {
+      for (const managerId of touchedManagers(ev)) tallyOf(managerId, ev.period).add(ev);
+    }
+  }
+  const rows: AttainmentRow[] = [];
+  for (const byPeriod of tallies.values()) {
+    for (const tally of byPeriod.values()) {
+      const row = tally.row(ctx);
+      if (row !== null) rows.push(row);
+    }
+  }
+  return rows.sort(compareRows);
+}
+
+export function compareRows(a: ManagerPeriod, b: ManagerPeriod): number {
+  return compareText(a.managerId, b.managerId) || compareText(a.period, b.period);
+}
