@@ -12,10 +12,13 @@ import { pullSnapshot } from '../connectors/pull-snapshot.js';
 import { createSalesforceConnector } from '../connectors/salesforce/salesforce-connector.js';
 import { startSalesforceSandbox } from '../connectors/salesforce/sandbox/server.js';
 import type { SandboxStats } from '../connectors/salesforce/sandbox/switches.js';
+import { attainmentRows } from '../src/domain/attainment.js';
+import { evaluateAll } from '../src/domain/engine.js';
+import { prepareOrg } from '../src/domain/org-context.js';
+import { DEFAULT_POLICY } from '../src/domain/policy.js';
 import type { Snapshot } from '../src/domain/snapshot.js';
+import { buildWriteBackPlan } from '../src/domain/write-back-plan.js';
 import { generateOrg } from '../src/generator/index.js';
-// Until the engine is on main, the plan comes from the tests' hand-made plan builder.
-import { planFor } from '../test/salesforce/plan.js';
 
 const deals = Number(process.argv[2] ?? 100_000);
 if (!Number.isInteger(deals) || deals < 1) {
@@ -66,7 +69,11 @@ try {
   const pullStats = sf.stats();
 
   started = performance.now();
-  const plan = planFor(pulled.snapshot, '2026-11-15T12:00:00Z');
+  // The engine over the pulled org, as a backfill job would run it.
+  const ctx = prepareOrg(pulled.snapshot, DEFAULT_POLICY);
+  const evaluations = evaluateAll(ctx, pulled.snapshot);
+  const rows = attainmentRows(ctx, evaluations);
+  const plan = buildWriteBackPlan({ ctx, evaluations, rows, asOf: '2026-11-15T12:00:00Z' });
   const computeSeconds = seconds(started);
 
   sf.resetStats();

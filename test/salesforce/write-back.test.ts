@@ -3,7 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pullSnapshot } from '../../connectors/pull-snapshot.js';
 import { OPP } from '../../connectors/salesforce/custom-fields.js';
 import type { SalesforceConnector } from '../../connectors/salesforce/salesforce-connector.js';
+import { attainmentRows } from '../../src/domain/attainment.js';
+import { evaluateAll } from '../../src/domain/engine.js';
+import { prepareOrg } from '../../src/domain/org-context.js';
+import { DEFAULT_POLICY } from '../../src/domain/policy.js';
 import type { Snapshot } from '../../src/domain/snapshot.js';
+import { buildWriteBackPlan } from '../../src/domain/write-back-plan.js';
 import { generateOrg } from '../../src/generator/index.js';
 import { planFor } from './plan.js';
 import { startTestOrg, type TestOrg } from './support.js';
@@ -105,6 +110,35 @@ describe('Salesforce write-back', () => {
     expect(third.calls).toBe(0);
     const fourth = await connector.writeBack(next, again.current);
     expect(fourth.written.deals).toBe(changedDeals.length);
+  });
+
+  it("writes the engine's plan for the pulled org, and nothing the second time", async () => {
+    const { snapshot, current } = await pullSnapshot(connector, RANGE);
+    const ctx = prepareOrg(snapshot, DEFAULT_POLICY);
+    const evaluations = evaluateAll(ctx, snapshot);
+    const plan = buildWriteBackPlan({
+      ctx,
+      evaluations,
+      rows: attainmentRows(ctx, evaluations),
+      asOf: '2026-11-15T12:00:00Z',
+    });
+    expect(plan.deals.some((d) => d.involved)).toBe(true);
+    const report = await connector.writeBack(plan, current);
+    expect(report.failures).toEqual([]);
+    expect(report.written).toEqual({
+      deals: plan.deals.length,
+      attainment: plan.attainment.length,
+      users: plan.users.length,
+    });
+    for (const d of plan.deals) {
+      expect(org.sf.read('Opportunity', d.dealId)).toMatchObject({
+        [OPP.involved]: d.involved,
+        [OPP.credit]: Number(d.credit),
+        [OPP.reason]: d.reason,
+      });
+    }
+    const again = await pullSnapshot(connector, RANGE);
+    expect((await connector.writeBack(plan, again.current)).calls).toBe(0);
   });
 
   it('reports records Salesforce refuses, with the reason, and writes the rest', async () => {
