@@ -97,6 +97,8 @@ export interface InstallReport {
   created: string[];
   existing: string[];
   updated: string[];
+  /** What the CRM account cannot take, each with the reason (a HubSpot portal without custom objects). */
+  skipped?: string[];
 }
 
 export interface ApiUsage {

@@ -3,7 +3,7 @@
  * the message is constant. Tokens, secrets and Authorization headers are redacted wherever they
  * appear, so a captured log never holds a credential.
  */
-import { type Logger, type LoggerOptions, pino } from 'pino';
+import { type DestinationStream, type Logger, type LoggerOptions, pino } from 'pino';
 
 export type { Logger } from 'pino';
 
@@ -38,8 +38,8 @@ export const REDACT_PATHS = [
 
 export interface LoggerSettings {
   level?: string;
-  /** Where lines go; defaults to stdout. Tests pass a stream to capture the log. */
-  destination?: NodeJS.WritableStream;
+  /** Where lines go; defaults to stdout. Tests pass a stream to capture the log; the server an async one. */
+  destination?: DestinationStream;
   /** Human-readable lines; only worth it on a terminal. */
   pretty?: boolean;
 }

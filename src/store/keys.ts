@@ -20,7 +20,9 @@ export interface KeyLayout {
 }
 
 export interface TenantKeys {
-  /** STRING: the tenant record, credentials encrypted. */
+  /** Glob that matches every key of this tenant and no other tenant's (SCAN MATCH, for deletion). */
+  all: string;
+  /** HASH: the tenant record, one field per part, credentials and webhook secret encrypted (tenant-store.ts). */
   record: string;
   /** HASH dealId -> DealEvaluation JSON: the latest decision for every deal (the ledger). */
   ledger: string;
@@ -69,6 +71,7 @@ export function keyLayout(prefix: string): KeyLayout {
 
 function tenantKeys(t: string): TenantKeys {
   return {
+    all: `${t}:*`,
     record: `${t}:tenant`,
     ledger: `${t}:ledger`,
     managerPeriod: (managerId, period) => `${t}:mp:${managerId}:${period}`,

@@ -2,5 +2,6 @@
 import type { CommandModule } from '../program.js';
 import * as compute from './compute.js';
 import * as generate from './generate.js';
+import { serveCommand } from './serve.js';
 
-export const commandModules: CommandModule[] = [generate, compute];
+export const commandModules: CommandModule[] = [generate, compute, serveCommand];

@@ -1,0 +1,208 @@
+/**
+ * How fast the service acknowledges HubSpot webhooks. Starts a private Redis (AOF, fsync every
+ * second, as docker-compose.yml runs it) and `playercoach serve` as a child process, creates a
+ * HubSpot tenant through the admin API, then fires validly signed (v3) batches of 100 events (5
+ * property changes on each of 20 deals, every event id unique) at POST /webhooks/hubspot with
+ * autocannon, in this process:
+ *   1. a fixed 1,000 req/s: latency p50/p99/p99.9 of the ack;
+ *   2. as fast as it goes: the maximum sustained rate and its latencies.
+ * Every 2xx must be a job in Redis: the run checks the count. Ends with one line
+ * `webhooks-bench: rps_max=R p99_ms_at_1000=L` (target on the 2-core machine: L <= 20, R >= 3000).
+ *
+ *   npm run bench:webhooks [-- --seconds 10]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import autocannon, { type Result } from 'autocannon';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { keyLayout } from '../src/store/keys.js';
+import { freePort, startPrivateRedis } from '../test/support/private-redis.js';
+
+const BIN = fileURLToPath(new URL('../bin/playercoach.js', import.meta.url));
+const PORTAL_ID = 4242;
+const EVENTS_PER_BATCH = 100;
+const DEALS_PER_BATCH = 20;
+
+const secondsArg = process.argv.indexOf('--seconds');
+const SECONDS = secondsArg > 0 ? Number(process.argv[secondsArg + 1]) : 10;
+
+async function waitForHealth(base: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('serve did not become ready');
+}
+
+/** A signed batch: unique event ids, 5 property changes on each of 20 deals. */
+function batchMaker(url: string, clientSecret: string) {
+  let eventId = 1;
+  let deal = 1;
+  const properties = ['dealstage', 'amount', 'closedate', 'hubspot_owner_id', 'hs_lastmodifieddate'];
+  return () => {
+    const now = Date.now();
+    const events: string[] = [];
+    for (let d = 0; d < DEALS_PER_BATCH; d++, deal++) {
+      for (let p = 0; p < EVENTS_PER_BATCH / DEALS_PER_BATCH; p++) {
+        events.push(
+          `{"eventId":${eventId++},"subscriptionId":1,"portalId":${PORTAL_ID},"appId":77,"occurredAt":${now},` +
+            `"subscriptionType":"deal.propertyChange","attemptNumber":0,"objectId":${deal},` +
+            `"propertyName":"${properties[p]}","propertyValue":"v${eventId}","changeSource":"CRM_UI"}`,
+        );
+      }
+    }
+    const body = `[${events.join(',')}]`;
+    const ts = String(now);
+    const signature = createHmac('sha256', clientSecret).update(`POST${url}${body}${ts}`).digest('base64');
+    return {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-signature-v3': signature,
+        'x-hubspot-request-timestamp': ts,
+      },
+    };
+  };
+}
+
+/** CPU seconds a process has used so far (user + system), from /proc. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Runs `fn` and says how busy the server, Redis and this process (autocannon) were meanwhile. */
+async function withCpu<T>(pids: { server?: number; redis?: number }, fn: () => Promise<T>) {
+  const before = { server: cpuSeconds(pids.server), redis: cpuSeconds(pids.redis), self: process.cpuUsage() };
+  const started = performance.now();
+  const result = await fn();
+  const wall = (performance.now() - started) / 1000;
+  const self = process.cpuUsage(before.self);
+  const pct = (s: number) => `${((s / wall) * 100).toFixed(0)}%`;
+  const server = cpuSeconds(pids.server) - before.server;
+  const requests = (result as { requests?: { total?: number } }).requests?.total ?? 0;
+  const cpu =
+    `cpu: server ${pct(server)} (${requests > 0 ? ((server / requests) * 1e6).toFixed(0) : '?'} us per request), ` +
+    `redis ${pct(cpuSeconds(pids.redis) - before.redis)}, load generator ${pct((self.user + self.system) / 1e6)} ` +
+    '(of one core each; 2 cores in all)';
+  return { result, cpu };
+}
+
+function line(label: string, r: Result): string {
+  return (
+    `${label.padEnd(22)} req/s=${r.requests.average.toFixed(0).padStart(5)}  ` +
+    `p50=${r.latency.p50.toFixed(1)}ms p99=${r.latency.p99.toFixed(1)}ms p99.9=${r.latency.p99_9.toFixed(1)}ms  ` +
+    `2xx=${r['2xx']} non2xx=${r.non2xx} errors=${r.errors} timeouts=${r.timeouts}`
+  );
+}
+
+async function main(): Promise<void> {
+  const redis = await startPrivateRedis({ appendfsync: 'everysec' });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = {
+    PATH: process.env.PATH ?? '',
+    REDIS_URL: redis.url,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    PUBLIC_BASE_URL: base,
+    KEY_PREFIX: 'bench',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ADMIN_TOKEN: randomBytes(24).toString('hex'),
+    ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    HUBSPOT_CLIENT_ID: 'bench-client',
+    HUBSPOT_CLIENT_SECRET: randomBytes(16).toString('hex'),
+  };
+  // The server logs one line per request, as in production; they go to /dev/null here.
+  // e.g. SERVE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server.
+  const nodeArgs = (process.env.SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const queue = new Queue('sync-changes', {
+    connection: new Redis(redis.url, { maxRetriesPerRequest: null }),
+    prefix: keyLayout('bench').queuePrefix,
+  });
+  try {
+    await waitForHealth(base, server);
+    const created = await fetch(`${base}/admin/tenants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id: 'bench',
+        name: 'Bench',
+        kind: 'hubspot',
+        hubspot: { portalId: PORTAL_ID, basePath: 'https://api.hubapi.com' },
+        credentials: { accessToken: 'bench-token' },
+      }),
+    });
+    if (created.status !== 201)
+      throw new Error(`creating the tenant: ${created.status} ${await created.text()}`);
+
+    const url = `${base}/webhooks/hubspot`;
+    const next = batchMaker(url, env.HUBSPOT_CLIENT_SECRET);
+    const run = (options: { connections: number; duration: number; overallRate?: number }) =>
+      autocannon({
+        url,
+        ...options,
+        timeout: 10,
+        requests: [
+          { method: 'POST', path: '/webhooks/hubspot', setupRequest: (req) => ({ ...req, ...next() }) },
+        ],
+      });
+
+    console.log(
+      `webhooks bench: ${EVENTS_PER_BATCH} events per request, ${SECONDS} s per phase, 2 cores shared`,
+    );
+    const warmup = await run({ connections: 20, duration: 3 }); // JIT, connections, Redis scripts
+    const pids = { server: server.pid, redis: redis.pid() };
+    const rate = await withCpu(pids, () => run({ connections: 32, duration: SECONDS, overallRate: 1000 }));
+    const atRate = rate.result;
+    console.log(line('at 1,000 req/s', atRate));
+    console.log(`  ${rate.cpu}`);
+    const max = await withCpu(pids, () => run({ connections: 64, duration: SECONDS }));
+    const atMax = max.result;
+    console.log(line('maximum sustained', atMax));
+    console.log(`  ${max.cpu}`);
+
+    // Every 2xx must be a job in Redis (every batch is distinct, so none was deduplicated). There
+    // may be a few more jobs than 2xx: requests in flight when a run stopped are stored, not counted.
+    const acked = warmup['2xx'] + atRate['2xx'] + atMax['2xx'];
+    let stored = 0;
+    for (let i = 0; i < 50 && stored < acked; i++) {
+      stored = (await queue.getJobCounts('waiting')).waiting ?? 0;
+      if (stored < acked) await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(
+      `acknowledged batches: ${acked}; sync-changes jobs in Redis: ${stored} (some in flight at a run's end)`,
+    );
+    const failed = [atRate, atMax].some((r) => r.non2xx > 0 || r.errors > 0 || r.timeouts > 0);
+    if (failed) console.log('WARNING: some requests failed; the rates above are not clean');
+    if (stored < acked) console.log('WARNING: fewer jobs in Redis than acknowledged batches');
+    console.log(
+      `webhooks-bench: rps_max=${atMax.requests.average.toFixed(0)} p99_ms_at_1000=${atRate.latency.p99.toFixed(1)}`,
+    );
+  } finally {
+    await queue.close();
+    await queue.disconnect();
+    if (server.exitCode === null) {
+      const exited = once(server, 'exit');
+      server.kill('SIGTERM');
+      await exited;
+    }
+    await redis.destroy();
+  }
+}
+
+await main();

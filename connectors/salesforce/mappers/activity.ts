@@ -1,0 +1,125 @@
+/**
+ * Event and call Task → snapshot Activity. Pure. The rules (README.md "Mapping"):
+ * - A meeting is an Event with IsChild = false (the child events of user invitees are skipped by
+ *   the query). Its owner is the organizer (status accepted); user invitees come from
+ *   EventRelation rows with IsInvitee; contacts and leads from rows with IsInvitee or IsParent,
+ *   with their email. Who a RelationId names is read from its key prefix (005 user, 003
+ *   contact, 00Q lead), which is fixed across every Salesforce org. Status: Accepted → accepted, Declined → declined, New (or none)
+ *   → needsAction; a contact that is only related (IsParent, not invited) counts as accepted.
+ *   All-day events have a date and no start.
+ * - A call is a Task with TaskSubtype 'Call'. Its owner is the organizer (status attended); the
+ *   contacts come from TaskRelation rows (IsWhat = false). Salesforce has one outcome per task:
+ *   Status other than Completed → needsAction; CallDisposition "No Answer"/"Busy"/"Voicemail"
+ *   → noShow, "Declined" → declined, anything else → attended. Calls are date-only
+ *   (ActivityDate; CreatedDate's date when it is missing).
+ * - dealIds is the WhatId when it is one of the deals asked for; accountId is the AccountId
+ *   Salesforce derives from the What.
+ */
+import type { Activity, Participant, ParticipantStatus } from '../../../src/domain/snapshot.js';
+import type { SfEvent, SfTask } from './records.js';
+
+const EVENT_STATUS: Record<string, ParticipantStatus> = {
+  Accepted: 'accepted',
+  Declined: 'declined',
+  New: 'needsAction',
+};
+
+/** "2024-11-14T22:13:20.000+0000" → "2024-11-14T22:13:20Z" (the snapshot's form of an instant). */
+export function toInstant(sfDateTime: string): string {
+  const m = /^(.*T\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2}):?(\d{2})$/.exec(sfDateTime);
+  const ms = Date.parse(m === null ? sfDateTime : `${m[1]}${m[2]}:${m[3]}`);
+  if (Number.isNaN(ms)) throw new RangeError(`not a Salesforce datetime: ${sfDateTime}`);
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, 19)}Z` : iso;
+}
+
+export const USER_PREFIX = '005';
+const PERSON_PREFIXES = new Set(['003', '00Q']);
+
+/** A contact or a lead: someone outside the org whom an activity can name. */
+export function isPersonId(id: string): boolean {
+  return PERSON_PREFIXES.has(id.slice(0, 3));
+}
+
+function contactParticipant(
+  id: string,
+  emails: ReadonlyMap<string, string>,
+  status: ParticipantStatus,
+): Participant {
+  const email = emails.get(id);
+  return email === undefined || email === ''
+    ? { contactId: id, role: 'attendee', status }
+    : { contactId: id, email, role: 'attendee', status };
+}
+
+function linkOf(whatId: string | null, accountId: string | null, dealIds: ReadonlySet<string>) {
+  return { dealIds: whatId !== null && dealIds.has(whatId) ? [whatId] : [], accountId: accountId ?? null };
+}
+
+export function toMeeting(
+  e: SfEvent,
+  dealIds: ReadonlySet<string>,
+  emails: ReadonlyMap<string, string>,
+): Activity {
+  const participants: Participant[] = [{ userId: e.OwnerId, role: 'organizer', status: 'accepted' }];
+  const seen = new Set<string>([e.OwnerId]);
+  for (const r of e.EventRelations?.records ?? []) {
+    if (r.IsWhat || seen.has(r.RelationId)) continue;
+    if (r.RelationId.startsWith(USER_PREFIX)) {
+      if (!r.IsInvitee) continue;
+      seen.add(r.RelationId);
+      participants.push({
+        userId: r.RelationId,
+        role: 'attendee',
+        status: EVENT_STATUS[r.Status ?? 'New'] ?? 'needsAction',
+      });
+    } else if (isPersonId(r.RelationId) && (r.IsInvitee || r.IsParent)) {
+      seen.add(r.RelationId);
+      const status = r.IsInvitee ? (EVENT_STATUS[r.Status ?? 'New'] ?? 'needsAction') : 'accepted';
+      participants.push(contactParticipant(r.RelationId, emails, status));
+    }
+  }
+  const allDay = e.IsAllDayEvent === true || e.StartDateTime === null;
+  return {
+    id: e.Id,
+    kind: 'meeting',
+    ...linkOf(e.WhatId, e.AccountId, dealIds),
+    start: allDay ? null : toInstant(e.StartDateTime!),
+    date: allDay ? (e.ActivityDate ?? e.StartDateTime?.slice(0, 10) ?? null) : null,
+    canceled: false,
+    participants,
+  };
+}
+
+/** The outcome of a call for its contacts, from the task's Status and CallDisposition. */
+export function callStatus(status: string | null, disposition: string | null): ParticipantStatus {
+  if (status !== 'Completed') return 'needsAction';
+  const d = (disposition ?? '').toLowerCase();
+  if (/no.?answer|busy|voicemail|no.?show|unreachable/.test(d)) return 'noShow';
+  if (/declin|reject/.test(d)) return 'declined';
+  return 'attended';
+}
+
+export function toCall(
+  t: SfTask,
+  dealIds: ReadonlySet<string>,
+  emails: ReadonlyMap<string, string>,
+): Activity {
+  const status = callStatus(t.Status, t.CallDisposition);
+  const participants: Participant[] = [{ userId: t.OwnerId, role: 'organizer', status: 'attended' }];
+  const seen = new Set<string>();
+  for (const r of t.TaskRelations?.records ?? []) {
+    if (r.IsWhat || seen.has(r.RelationId) || !isPersonId(r.RelationId)) continue;
+    seen.add(r.RelationId);
+    participants.push(contactParticipant(r.RelationId, emails, status));
+  }
+  return {
+    id: t.Id,
+    kind: 'call',
+    ...linkOf(t.WhatId, t.AccountId, dealIds),
+    start: null,
+    date: t.ActivityDate ?? (t.CreatedDate ? toInstant(t.CreatedDate).slice(0, 10) : null),
+    canceled: false,
+    participants,
+  };
+}

@@ -1,0 +1,27 @@
+/** Salesforce numbers (JSON doubles) to the decimal strings the domain uses, and back. */
+import { Decimal } from 'decimal.js';
+
+/** A Currency value as a 2-decimal string: 12000.5 → "12000.50". */
+export function money(value: number | null | undefined): string {
+  return new Decimal(value ?? 0).toFixed(2);
+}
+
+/** A plain decimal: 0.92 → "0.92", 60 → "60". */
+export function decimal(value: number): string {
+  return new Decimal(value).toString();
+}
+
+/** A Percent field (52.17) as the domain's ratio with 4 decimals ("0.5217"). */
+export function percentToRatio(value: number | null | undefined): string | null {
+  return value === null || value === undefined ? null : new Decimal(value).div(100).toFixed(4);
+}
+
+/** The domain's ratio ("0.5217") as a Percent field value (52.17). */
+export function ratioToPercent(ratio: string | null): number | null {
+  return ratio === null ? null : new Decimal(ratio).times(100).toNumber();
+}
+
+/** A decimal string as the JSON number Salesforce takes. */
+export function toNumber(value: string): number {
+  return new Decimal(value).toNumber();
+}
