@@ -100,14 +100,18 @@ describe('playercoach compute', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('refuses bad JSON with its line and column, and a missing file', async () => {
-    const bad = await file('bad.json', '{\n  "version": 1,\n  "tenant": }\n');
-    const [syntax, missing] = await Promise.all([
+  it('refuses bad JSON with its line and column, a missing file and an --out it cannot write', async () => {
+    const bad = await file('bad.json', '{\n  "version": 1,\n  "tenant" "acme"\n}\n');
+    const unwritable = join(dir, 'no-such-dir', 'out.json');
+    const [syntax, missing, cannotWrite] = await Promise.all([
       cli('compute', '--snapshot', bad),
       cli('compute', '--snapshot', join(dir, 'missing.json')),
+      cli('compute', '--snapshot', EXAMPLE, '--out', unwritable),
     ]);
+    expect(cannotWrite.code).toBe(2);
+    expect(cannotWrite.stderr).toMatch(/^error: --out .*out\.json: cannot write/);
     expect(syntax.code).toBe(2);
-    expect(syntax.stderr).toMatch(/^error: snapshot .*bad\.json: not valid JSON/);
+    expect(syntax.stderr).toMatch(/^error: snapshot .*bad\.json: not valid JSON \(line 3, column 12\): /);
     expect(missing).toEqual({
       code: 2,
       stdout: '',

@@ -38,10 +38,10 @@ function touchedManagers(ev: DealEvaluation): string[] {
 
 /**
  * Adds up one manager-period's row, one evaluation at a time. `attainmentRow` folds the
- * evaluations it is given through one tally; `attainmentRows` folds every evaluation through the
- * tallies of the pairs it touches, in one pass over the evaluations (reading a million of them
- * once, in order, rather than once per row in scattered order). Same code, same sums, and every
- * sum is exact, so the full result always equals the per-row one.
+ * evaluations it is given through one tally; `attainmentRows` (AttainmentTallies) folds every
+ * evaluation through the tallies of the pairs it touches, in one pass over the evaluations
+ * (reading a million of them once, in order, rather than once per row in scattered order). Same
+ * code, same sums, and every sum is exact, so the full result always equals the per-row one.
  */
 class RowTally {
   readonly managerId: string;
@@ -113,15 +113,49 @@ export function attainmentRow(
   return tally.row(ctx);
 }
 
-/** Every row: the pairs any evaluation touches and every quota's pair, sorted by managerId, period. */
-export function attainmentRows(ctx: OrgContext, evaluations: Iterable<DealEvaluation>): AttainmentRow[] {
+/**
+ * The tallies of every manager-period, fed one evaluation at a time: each evaluation goes to the
+ * tallies of the pairs it touches, so a million evaluations are each read once, in order, and
+ * need not be kept. `attainmentRows` is this over a list; `compute` feeds it as it evaluates.
+ */
+export class AttainmentTallies {
+  private readonly ctx: OrgContext;
   // managerId -> period -> tally. Nested maps, so a million deals do not each build a key string.
-  const tallies = new Map<string, Map<string, RowTally>>();
-  const tallyOf = (managerId: string, period: string): RowTally => {
-    let byPeriod = tallies.get(managerId);
+  private readonly tallies = new Map<string, Map<string, RowTally>>();
+
+  constructor(ctx: OrgContext) {
+    this.ctx = ctx;
+    for (const q of ctx.quotas.values()) this.tallyOf(q.managerId, q.period);
+  }
+
+  add(ev: DealEvaluation): void {
+    const ds = ev.decisions;
+    // The common case, one decision whose manager is also the team manager, without a list.
+    const only = ds.length === 1 ? ds[0]!.managerId : null;
+    if (only !== null && ev.teamManagerId === only) {
+      this.tallyOf(only, ev.period).add(ev);
+    } else {
+      for (const managerId of touchedManagers(ev)) this.tallyOf(managerId, ev.period).add(ev);
+    }
+  }
+
+  /** Every row: the pairs any evaluation touched and every quota's pair, sorted by managerId, period. */
+  rows(): AttainmentRow[] {
+    const rows: AttainmentRow[] = [];
+    for (const byPeriod of this.tallies.values()) {
+      for (const tally of byPeriod.values()) {
+        const row = tally.row(this.ctx);
+        if (row !== null) rows.push(row);
+      }
+    }
+    return rows.sort(compareRows);
+  }
+
+  private tallyOf(managerId: string, period: string): RowTally {
+    let byPeriod = this.tallies.get(managerId);
     if (byPeriod === undefined) {
       byPeriod = new Map();
-      tallies.set(managerId, byPeriod);
+      this.tallies.set(managerId, byPeriod);
     }
     let tally = byPeriod.get(period);
     if (tally === undefined) {
@@ -129,28 +163,19 @@ export function attainmentRows(ctx: OrgContext, evaluations: Iterable<DealEvalua
       byPeriod.set(period, tally);
     }
     return tally;
-  };
-  for (const q of ctx.quotas.values()) tallyOf(q.managerId, q.period);
-  const list = Array.isArray(evaluations) ? (evaluations as readonly DealEvaluation[]) : [...evaluations];
-  for (let e = 0; e < list.length; e++) {
-    const ev = list[e]!;
-    const ds = ev.decisions;
-    // The common case, one decision whose manager is also the team manager, without a list.
-    const only = ds.length === 1 ? ds[0]!.managerId : null;
-    if (only !== null && ev.teamManagerId === only) {
-      tallyOf(only, ev.period).add(ev);
-    } else {
-      for (const managerId of touchedManagers(ev)) tallyOf(managerId, ev.period).add(ev);
-    }
   }
-  const rows: AttainmentRow[] = [];
-  for (const byPeriod of tallies.values()) {
-    for (const tally of byPeriod.values()) {
-      const row = tally.row(ctx);
-      if (row !== null) rows.push(row);
-    }
+}
+
+/** Every row: the pairs any evaluation touches and every quota's pair, sorted by managerId, period. */
+export function attainmentRows(ctx: OrgContext, evaluations: Iterable<DealEvaluation>): AttainmentRow[] {
+  const tallies = new AttainmentTallies(ctx);
+  if (Array.isArray(evaluations)) {
+    const list = evaluations as readonly DealEvaluation[];
+    for (let e = 0; e < list.length; e++) tallies.add(list[e]!);
+  } else {
+    for (const ev of evaluations) tallies.add(ev);
   }
-  return rows.sort(compareRows);
+  return tallies.rows();
 }
 
 export function compareRows(a: ManagerPeriod, b: ManagerPeriod): number {

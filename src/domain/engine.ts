@@ -4,7 +4,7 @@
  * gives the same output, byte for byte. The snapshot is assumed valid (parseSnapshot checks it).
  */
 import { ActivityIndex } from './activity-index.js';
-import { attainmentRows } from './attainment.js';
+import { AttainmentTallies } from './attainment.js';
 import { compareText } from './compare.js';
 import { evaluate } from './evaluate-deal.js';
 import { type OrgContext, prepareOrg } from './org-context.js';
@@ -19,10 +19,29 @@ export interface EvaluateAllOptions {
    */
   fields?: boolean;
   /**
-   * Keep only the evaluations of won deals. A deal that is not won has no decisions and counts
-   * for no row, so a full compute does not hold a million of them. Default false.
+   * Only the deals that are won. A deal that is not won has no decisions and counts for no row,
+   * so a full compute skips it. Default false.
    */
   wonOnly?: boolean;
+}
+
+/** Evaluates the deals of the snapshot in their order, handing each evaluation to `visit`. */
+export function forEachEvaluation(
+  ctx: OrgContext,
+  snapshot: Pick<Snapshot, 'deals' | 'activities'>,
+  options: EvaluateAllOptions,
+  visit: (ev: DealEvaluation) => void,
+): void {
+  const { deals } = snapshot;
+  const index = new ActivityIndex(deals, snapshot.activities, ctx.policy.includeAccountActivities);
+  const how = { withFields: options.fields ?? true, linked: true };
+  const candidates: Activity[] = [];
+  const wonOnly = options.wonOnly ?? false;
+  for (let d = 0; d < deals.length; d++) {
+    const deal = deals[d]!;
+    if (wonOnly && !deal.won) continue;
+    visit(evaluate(ctx, deal, candidates, index.fill(d, deal, candidates), how));
+  }
 }
 
 /** Evaluates the deals of the snapshot; the evaluations are in the order of `snapshot.deals`. */
@@ -31,39 +50,29 @@ export function evaluateAll(
   snapshot: Pick<Snapshot, 'deals' | 'activities'>,
   options: EvaluateAllOptions = {},
 ): DealEvaluation[] {
-  const { deals } = snapshot;
-  const index = new ActivityIndex(deals, snapshot.activities, ctx.policy.includeAccountActivities);
-  const how = { withFields: options.fields ?? true, linked: true };
-  const candidates: Activity[] = [];
-  const wonOnly = options.wonOnly ?? false;
   const out: DealEvaluation[] = [];
-  for (let d = 0; d < deals.length; d++) {
-    const deal = deals[d]!;
-    if (wonOnly && !deal.won) continue;
-    out.push(evaluate(ctx, deal, candidates, index.fill(d, deal, candidates), how));
-  }
-  return out;
-}
-
-/** Decisions of all evaluations, sorted by dealId, then level, then managerId. */
-export function sortedDecisions(evaluations: readonly DealEvaluation[]): Decision[] {
-  // Deals usually come sorted by id already (CRM ids grow with time): then there is nothing to sort.
-  let sorted = true;
-  for (let e = 1; e < evaluations.length && sorted; e++) {
-    sorted = compareText(evaluations[e - 1]!.dealId, evaluations[e]!.dealId) <= 0;
-  }
-  const byDeal = sorted ? evaluations : [...evaluations].sort((a, b) => compareText(a.dealId, b.dealId));
-  const out: Decision[] = [];
-  // Each evaluation's decisions are already sorted by level, then managerId.
-  for (let e = 0; e < byDeal.length; e++) {
-    const ds = byDeal[e]!.decisions;
-    for (let i = 0; i < ds.length; i++) out.push(ds[i]!);
-  }
+  forEachEvaluation(ctx, snapshot, options, (ev) => out.push(ev));
   return out;
 }
 
 export function compute(snapshot: Snapshot, policy: Policy): ComputeResult {
   const ctx = prepareOrg(snapshot, policy);
-  const evaluations = evaluateAll(ctx, snapshot, { fields: false, wonOnly: true });
-  return { decisions: sortedDecisions(evaluations), attainment: attainmentRows(ctx, evaluations) };
+  const tallies = new AttainmentTallies(ctx);
+  const decisions: Decision[] = [];
+  let inDealOrder = true;
+  let lastDealId: string | undefined;
+  // Each evaluation goes into the attainment tallies as it is made; its decisions are kept and
+  // the rest let go, so a million-deal org never holds a million evaluations at once.
+  forEachEvaluation(ctx, snapshot, { fields: false, wonOnly: true }, (ev) => {
+    if (lastDealId !== undefined && compareText(lastDealId, ev.dealId) > 0) inDealOrder = false;
+    lastDealId = ev.dealId;
+    // Each evaluation's decisions are already sorted by level, then managerId.
+    const ds = ev.decisions;
+    for (let i = 0; i < ds.length; i++) decisions.push(ds[i]!);
+    tallies.add(ev);
+  });
+  // Sorted by dealId; deals usually come sorted by id already (CRM ids grow with time). The sort
+  // is stable, so each deal's decisions keep their order by level, then managerId.
+  if (!inDealOrder) decisions.sort((a, b) => compareText(a.dealId, b.dealId));
+  return { decisions, attainment: tallies.rows() };
 }
