@@ -97,7 +97,8 @@ describe('HubSpot webhook delivery', () => {
     await client().crm.deals.basicApi.update(deal, { properties: { amount: '13000' } });
     await sb.webhooksIdle();
     expect(received.map((r) => JSON.parse(r.body.toString())[0].attemptNumber)).toEqual([0, 1]);
-    const first = parseHubSpotEvents(received[0]!.body)[0]!;
+    // The sandbox's wire format, as HubSpot sends it (the receiver's parser keeps fewer fields).
+    const first = JSON.parse(received[0]!.body.toString())[0];
     expect(first).toMatchObject({
       subscriptionType: 'deal.propertyChange',
       objectId: Number(deal),
