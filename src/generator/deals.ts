@@ -7,6 +7,7 @@ import type { Deal, Split } from '../domain/snapshot.js';
 import type { Accounts } from './accounts.js';
 import type { Calendar } from './calendar.js';
 import { CURRENCIES } from './currencies.js';
+import { flatString } from './flat-string.js';
 import type { Hierarchy } from './hierarchy.js';
 import { ID_PREFIX, salesforceId } from './ids.js';
 import { DEAL_KINDS } from './names.js';
@@ -35,6 +36,7 @@ const THREE_WAY = [
 const NO_SPLITS: Split[] = Object.freeze([]) as unknown as Split[];
 /** " - Renewal" and the like, made once so each deal name is one join rather than two. */
 const NAME_ENDINGS = DEAL_KINDS.map((kind) => ` - ${kind}`);
+const NAME_ENDING_INDEXES = NAME_ENDINGS.map((_, i) => i);
 
 /** What the activity and quota steps need to know about the deal just drawn. */
 export interface DealFacts {
@@ -52,6 +54,8 @@ export class DealDrawer {
   readonly teamWon: Float64Array;
   private readonly ownerWeights: Float64Array;
   private readonly roundAmounts = new Map<number, string>();
+  /** One flat name per (account, deal kind): joined per deal, a million names were a million ropes. */
+  private readonly names: (string | undefined)[] = [];
 
   constructor(
     private readonly rng: Rng,
@@ -109,7 +113,7 @@ export class DealDrawer {
 
     return {
       id: salesforceId(ID_PREFIX.opportunity, n + 1),
-      name: accounts.names[account]! + rng.pick(NAME_ENDINGS),
+      name: this.dealName(account, rng.pick(NAME_ENDING_INDEXES)),
       ownerId: org.users[owner]!.id,
       accountId: accounts.ids[account]!,
       amount: this.amountString(cents),
@@ -118,6 +122,16 @@ export class DealDrawer {
       won,
       splits: rng.chance(SPLIT_SHARE) ? this.drawSplits(owner, manager, closeIdx) : NO_SPLITS,
     };
+  }
+
+  private dealName(account: number, ending: number): string {
+    const key = account * NAME_ENDINGS.length + ending;
+    let name = this.names[key];
+    if (name === undefined) {
+      name = flatString(this.accounts.names[account]! + NAME_ENDINGS[ending]!);
+      this.names[key] = name;
+    }
+    return name;
   }
 
   /** Half the amounts are whole hundreds and repeat a lot: those share one string each. */
