@@ -12,7 +12,7 @@ import type { ManagerPeriod } from '../src/domain/attainment.js';
 import { evaluateDeal } from '../src/domain/evaluate-deal.js';
 import type { OrgContext } from '../src/domain/org-context.js';
 import type { DealEvaluation } from '../src/domain/results.js';
-import { sameDealFields } from '../src/domain/write-back.js';
+import { dealNeedsWrite } from '../src/domain/write-back.js';
 import { isPlayercoachError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import type { CrmState } from '../src/store/crm-state.js';
@@ -77,10 +77,7 @@ export async function applyBatch(
   await target.crm.record({ deals: batch.current });
   const { changed, touched } = await target.ledger.apply(evaluations);
   const differs = evaluations
-    .filter((ev) => {
-      const now = batch.current.get(ev.dealId);
-      return now === undefined || !sameDealFields(ev.fields, now);
-    })
+    .filter((ev) => dealNeedsWrite(ev.fields, batch.current.get(ev.dealId)))
     .map((ev) => ev.dealId);
   if (differs.length > 0) await target.redis.sadd(target.keys.dirtyDeals, ...differs);
   return { evaluations, refused, changed, touched, dirty: new Set([...changed, ...differs]).size };

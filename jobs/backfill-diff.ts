@@ -14,7 +14,7 @@ import {
 } from '../src/domain/attainment.js';
 import type { OrgContext } from '../src/domain/org-context.js';
 import type { DealEvaluation } from '../src/domain/results.js';
-import { attainmentKey, sameAttainmentFields, sameDealFields } from '../src/domain/write-back.js';
+import { attainmentKey, dealNeedsWrite, sameAttainmentFields } from '../src/domain/write-back.js';
 import { CrmState } from '../src/store/crm-state.js';
 import type { TenantKeys } from '../src/store/keys.js';
 import { Ledger } from '../src/store/ledger.js';
@@ -67,7 +67,7 @@ export async function dryRunDiff(
       for (const mp of touchedManagerPeriods(ev)) touched.set(attainmentKey(mp.managerId, mp.period), mp);
       diff.deals.evaluated++;
       const before = crm.deals.get(ev.dealId);
-      if (before !== undefined && sameDealFields(before, ev.fields)) continue;
+      if (!dealNeedsWrite(ev.fields, before)) continue;
       diff.deals.changed++;
       if (diff.deals.changes.length < DIFF_SAMPLE) {
         diff.deals.changes.push({

@@ -5,6 +5,7 @@
  * once, for both CRMs.
  */
 import { Decimal } from 'decimal.js';
+import { NOT_WON_FIELDS } from './deal-fields.js';
 
 /** The fields on one deal (Opportunity / HubSpot deal). */
 export interface DealFields {
@@ -93,14 +94,22 @@ export function sameUserFields(a: UserFields, b: UserFields): boolean {
   );
 }
 
+/**
+ * Whether a deal's fields must be written, given what the CRM holds (`now`, undefined when
+ * playercoach never wrote the deal). A deal never written that is not won has nothing to say: it
+ * is left untouched rather than stamped "not credited" (a backfill would otherwise write every
+ * lost deal of the org once). A deal that loses its win after it was written is still cleared,
+ * since its fields then differ.
+ */
+export function dealNeedsWrite(desired: DealFields, now: DealFields | undefined): boolean {
+  return !sameDealFields(desired, now ?? NOT_WON_FIELDS);
+}
+
 /** Keeps only the records whose values differ from what the CRM holds. */
 export function diffWriteBack(desired: WriteBackPlan, current: CrmFieldState): WriteBackPlan {
   return {
     evaluatedAt: desired.evaluatedAt,
-    deals: desired.deals.filter((d) => {
-      const now = current.deals.get(d.dealId);
-      return now === undefined || !sameDealFields(d, now);
-    }),
+    deals: desired.deals.filter((d) => dealNeedsWrite(d, current.deals.get(d.dealId))),
     attainment: desired.attainment.filter((a) => {
       const now = current.attainment.get(a.key);
       return now === undefined || !sameAttainmentFields(a, now);

@@ -125,12 +125,17 @@ describe('Salesforce write-back', () => {
     expect(plan.deals.some((d) => d.involved)).toBe(true);
     const report = await connector.writeBack(plan, current);
     expect(report.failures).toEqual([]);
+    // Lost deals playercoach never wrote are left alone; every other deal is written.
+    const lost = new Set(snapshot.deals.filter((d) => !d.won).map((d) => d.id));
+    expect(lost.size).toBeGreaterThan(0);
+    const toWrite = plan.deals.filter((d) => !lost.has(d.dealId));
     expect(report.written).toEqual({
-      deals: plan.deals.length,
+      deals: toWrite.length,
       attainment: plan.attainment.length,
       users: plan.users.length,
     });
-    for (const d of plan.deals) {
+    for (const id of lost) expect(org.sf.read('Opportunity', id)?.[OPP.evaluatedAt] ?? null).toBeNull();
+    for (const d of toWrite) {
       expect(org.sf.read('Opportunity', d.dealId)).toMatchObject({
         [OPP.involved]: d.involved,
         [OPP.credit]: Number(d.credit),
