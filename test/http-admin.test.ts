@@ -182,6 +182,8 @@ describe('policy, mapping, settings, credentials and manager history', () => {
     const put = await admin('PUT', '/admin/tenants/acme/policy', { managerLevels: 2, period: 'month' });
     expect(put.statusCode).toBe(200);
     expect(put.json().policy).toMatchObject({ managerLevels: 2, period: 'month', lookbackDays: 90 });
+    // Past deals keep their evaluation until a backfill: the answer says so.
+    expect(put.json().note).toMatch(/backfill/);
     const bad = await admin('PUT', '/admin/tenants/acme/policy', { managerLevels: 3, colour: 'red' });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().issues).toEqual(

@@ -10,12 +10,22 @@ import { parseInput } from '../../../validate.js';
 import type { AppDeps } from '../../deps.js';
 import { tenantParam } from './params.js';
 
+/**
+ * The ledger holds each deal's evaluation under the policy of its day; re-evaluating every past
+ * deal means pulling them again, which is a backfill's job, so saying so beats a silent partial
+ * effect.
+ */
+const REEVALUATE_NOTE =
+  'Deals changed from now on are evaluated under this policy (or these settings); to re-credit past ' +
+  'periods, start a backfill over them (POST /admin/tenants/:tenant/backfills or `playercoach backfill`).';
+
 export const tenantSettingsRoutes: FastifyPluginAsync<AppDeps> = async (app, { tenants }) => {
   app.get('/tenants/:tenant/policy', async (request) => ({
     policy: (await tenants.require(tenantParam(request.params))).policy,
   }));
   app.put('/tenants/:tenant/policy', async (request) => ({
     policy: await tenants.updatePolicy(tenantParam(request.params), request.body),
+    note: REEVALUATE_NOTE,
   }));
 
   app.get('/tenants/:tenant/manager-mapping', async (request) => ({
@@ -29,7 +39,10 @@ export const tenantSettingsRoutes: FastifyPluginAsync<AppDeps> = async (app, { t
           '(Salesforce users carry their ManagerId)',
       );
     }
-    return { managerMapping: await tenants.updateManagerMapping(tenant.id, request.body) };
+    return {
+      managerMapping: await tenants.updateManagerMapping(tenant.id, request.body),
+      note: REEVALUATE_NOTE,
+    };
   });
 
   app.get('/tenants/:tenant/settings', async (request) => ({
@@ -37,6 +50,7 @@ export const tenantSettingsRoutes: FastifyPluginAsync<AppDeps> = async (app, { t
   }));
   app.put('/tenants/:tenant/settings', async (request) => ({
     settings: await tenants.updateSettings(tenantParam(request.params), request.body),
+    note: REEVALUATE_NOTE,
   }));
 
   app.put('/tenants/:tenant/credentials', async (request, reply) => {
