@@ -31,6 +31,8 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Where CRMs reach this service (webhook and OAuth callback URLs are built from it). */
   PUBLIC_BASE_URL: url.default('http://127.0.0.1:3000'),
+  /** Server processes sharing the port (node:cluster); one process uses one core. */
+  SERVER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   ADMIN_TOKEN: secret('bearer token of the admin API and the queue dashboard', 24),

@@ -84,6 +84,8 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     name: 'playercoach_queue_metrics_up',
     help: '1 when the last scrape could read the job counts from Redis, else 0',
     registers,
+    // Several server processes each read the same Redis: their figures are one figure, not a sum.
+    aggregator: 'min',
     async collect() {
       if (queues) this.set((await readCounts()) ? 1 : 0);
     },
@@ -118,6 +120,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       help: 'Jobs per queue and state, read from Redis at scrape time',
       labelNames: ['queue', 'state'],
       registers,
+      aggregator: 'max',
       async collect() {
         const counts = await readCounts();
         this.reset();

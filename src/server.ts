@@ -20,7 +20,12 @@ export interface RunningServer {
 
 export async function startServer(
   config: Config,
-  options: { logger?: Logger; now?: () => number } = {},
+  options: {
+    logger?: Logger;
+    now?: () => number;
+    /** In a forked server process: the metrics of every process, gathered by the primary. */
+    clusterMetrics?: () => Promise<string>;
+  } = {},
 ): Promise<RunningServer> {
   // Lines are buffered (up to 8 KB or one second) and written asynchronously: one write per
   // request was a measurable share of the webhook path's CPU. Flushed on close.
@@ -29,7 +34,11 @@ export async function startServer(
   const logger =
     options.logger ??
     createLogger({ level: config.LOG_LEVEL, pretty: Boolean(process.stdout.isTTY), destination });
-  const deps = createAppDeps(config, { logger, ...(options.now ? { now: options.now } : {}) });
+  const deps = createAppDeps(config, {
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.clusterMetrics ? { clusterMetrics: options.clusterMetrics } : {}),
+  });
   const { redis, queues } = deps;
   // ioredis reconnects by itself; without a listener it would print every failed attempt to stderr.
   redis.on('error', (err: Error) =>

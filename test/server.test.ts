@@ -1,8 +1,10 @@
-// Protects the entry point: `playercoach serve` listens, exits 0 on SIGTERM and 2 on a bad
-// environment; and the server on a real port comes back by itself after Redis is killed and restarted.
+// Protects the entry point: `playercoach serve` listens (in one process or several sharing the port,
+// with metrics counted across them), exits 0 on SIGTERM and 2 on a bad environment; and the server
+// on a real port comes back by itself after Redis is killed and restarted.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
@@ -46,6 +48,62 @@ describe('playercoach serve', () => {
       await closed;
       const [code] = await exited;
       expect(code).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      const redis = testRedis();
+      await cleanPrefix(redis, prefix);
+      await redis.quit();
+    }
+  });
+
+  it('runs several server processes on one port, counts metrics across them, and stops them all', async () => {
+    const prefix = uniquePrefix('serve-procs');
+    const env = { ...serveEnv(prefix), SERVER_PROCESSES: '2', HUBSPOT_CLIENT_SECRET: 'hubspot-app-secret' };
+    const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    try {
+      await waitForLine(child, /"msg":"server processes started"/);
+      const listening = async () => {
+        for (let i = 0; i < 200 && (out.match(/"msg":"listening"/g) ?? []).length < 2; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return out.split('\n').filter((l) => l.includes('"msg":"listening"'));
+      };
+      const lines = await listening();
+      expect(lines).toHaveLength(2);
+      const addresses = lines.map((l) => (JSON.parse(l) as { address: string }).address);
+      expect(addresses[0]).toBe(addresses[1]);
+      const { hostname, port } = new URL(addresses[0]!);
+
+      // Six unsigned webhooks, each on a connection of its own so both processes take some.
+      for (let i = 0; i < 6; i++) {
+        const status = await new Promise<number>((resolve, reject) => {
+          const req = httpRequest(
+            { host: hostname, port, path: '/webhooks/hubspot', method: 'POST', agent: false },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          );
+          req.on('error', reject);
+          req.setHeader('content-type', 'application/json');
+          req.end('[]');
+        });
+        expect(status).toBe(401);
+      }
+      const metrics = await (await fetch(`${addresses[0]}/metrics`)).text();
+      expect(metrics).toMatch(
+        /^playercoach_webhooks_rejected_total\{provider="hubspot",reason="signature-missing"\} 6$/m,
+      );
+
+      const exited = once(child, 'close');
+      child.kill('SIGTERM');
+      const [code] = await exited;
+      expect(code).toBe(0);
+      expect(out.match(/"msg":"server closed"/g)).toHaveLength(2);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
       const redis = testRedis();

@@ -4,12 +4,16 @@
  */
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
-export function untilSignal(): Promise<NodeJS.Signals> {
+export function untilSignal(options: { secondSignalExits?: boolean } = {}): Promise<NodeJS.Signals> {
+  const secondSignalExits = options.secondSignalExits ?? true;
   return new Promise((resolve) => {
     const first = (signal: NodeJS.Signals) => {
       for (const s of SIGNALS) {
         process.off(s, first);
-        process.once(s, () => process.exit(1));
+        // A forked server process gets Ctrl-C from the terminal and SIGTERM from its primary: both
+        // mean one clean shutdown, never an abrupt exit.
+        if (secondSignalExits) process.once(s, () => process.exit(1));
+        else process.on(s, () => {});
       }
       resolve(signal);
     };

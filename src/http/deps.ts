@@ -26,12 +26,19 @@ export interface AppDeps {
   now(): number;
   /** The CRMs' install flows; built from the config when absent. */
   oauth?: OAuthProviders;
+  /** With several server processes: every process's metrics, gathered; else this process's registry. */
+  clusterMetrics?: () => Promise<string>;
 }
 
 /** The production wiring of the deps from the config: one fail-fast Redis connection shared by all. */
 export function createAppDeps(
   config: Config,
-  options: { logger: Logger; now?: () => number; processMetrics?: boolean },
+  options: {
+    logger: Logger;
+    now?: () => number;
+    processMetrics?: boolean;
+    clusterMetrics?: () => Promise<string>;
+  },
 ): AppDeps {
   const redis = createRedis(config.REDIS_URL, 'server');
   const keys = keyLayout(config.KEY_PREFIX);
@@ -46,5 +53,6 @@ export function createAppDeps(
     logger: options.logger,
     metrics: createMetrics({ queues, processMetrics: options.processMetrics ?? true }),
     now,
+    ...(options.clusterMetrics ? { clusterMetrics: options.clusterMetrics } : {}),
   };
 }

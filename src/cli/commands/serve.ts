@@ -4,9 +4,10 @@
  * every bad variable. SIGTERM stops taking requests, finishes the ones in flight, closes
  * connections and exits 0.
  */
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { startServer } from '../../server.js';
+import { runServe } from '../../server-processes.js';
 import type { CommandModule } from '../program.js';
 import { untilSignal } from '../signals.js';
 
@@ -17,16 +18,13 @@ export const serveCommand: CommandModule = {
       .description(
         'Run the HTTP service: CRM webhooks, OAuth installs, /healthz, /readyz, /metrics and the admin API. ' +
           'Configured by environment variables (REDIS_URL, HOST, PORT, PUBLIC_BASE_URL, ADMIN_TOKEN, ' +
-          'ENCRYPTION_KEY, SALESFORCE_*, HUBSPOT_*).',
+          'ENCRYPTION_KEY, SALESFORCE_*, HUBSPOT_*, SERVER_PROCESSES).',
       )
       .action(async () => {
         const config = loadConfig(process.env);
         // Listen for signals before starting, so a SIGTERM during startup still shuts down cleanly.
-        const stop = untilSignal();
-        const server = await startServer(config);
-        const signal = await stop;
-        server.deps.logger.info({ signal }, 'shutting down');
-        await server.close();
+        const stop = untilSignal({ secondSignalExits: !cluster.isWorker });
+        process.exitCode = await runServe(config, stop);
       });
   },
 };

@@ -9,7 +9,7 @@ import type { AppDeps } from '../deps.js';
 
 const READY_TIMEOUT_MS = 1000;
 
-export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { redis, metrics }) => {
+export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { redis, metrics, clusterMetrics }) => {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
@@ -23,6 +23,6 @@ export const healthRoutes: FastifyPluginAsync<AppDeps> = async (app, { redis, me
 
   app.get('/metrics', async (_request, reply) => {
     reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
+    return clusterMetrics ? clusterMetrics() : metrics.registry.metrics();
   });
 };
