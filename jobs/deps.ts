@@ -54,7 +54,17 @@ export const DEFAULT_SETTINGS: PipelineSettings = {
 };
 
 /** The pipeline's settings from the parsed environment. */
-export function pipelineSettings(config: Config): PipelineSettings {
+export function pipelineSettings(
+  config: Pick<
+    Config,
+    | 'BACKFILL_BUDGET_SHARE'
+    | 'RECONCILE_EVERY_MS'
+    | 'RECONCILE_LOOKBACK_MS'
+    | 'ORG_CACHE_TTL_MS'
+    | 'JOB_LOCK_MS'
+    | 'WRITE_BACK_DELAY_MS'
+  >,
+): PipelineSettings {
   return {
     ...DEFAULT_SETTINGS,
     budgetShare: config.BACKFILL_BUDGET_SHARE,

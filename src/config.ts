@@ -88,9 +88,25 @@ export const configSchema = z.object({
 
 export type Config = z.infer<typeof configSchema>;
 
+/**
+ * The CLI's commands that work on tenants (tenant, install, backfill, explain, attainment,
+ * snapshot) need Redis, the key prefix, the encryption key and the CRM apps, never the admin token.
+ */
+export const cliConfigSchema = configSchema.omit({ ADMIN_TOKEN: true });
+export type CliConfig = z.infer<typeof cliConfigSchema>;
+
 /** Parses the environment; throws one InputError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const parsed = configSchema.safeParse(env);
+  return parseEnv(configSchema, env);
+}
+
+/** The CLI's environment: as `loadConfig`, without ADMIN_TOKEN. */
+export function loadCliConfig(env: Record<string, string | undefined>): CliConfig {
+  return parseEnv(cliConfigSchema, env);
+}
+
+function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+  const parsed = schema.safeParse(env);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'} ${i.message}`);
   throw new InputError([
