@@ -2,7 +2,14 @@
 import type { CommandModule } from '../program.js';
 import * as compute from './compute.js';
 import * as generate from './generate.js';
+import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
 import { workerCommand } from './worker.js';
 
-export const commandModules: CommandModule[] = [generate, compute, serveCommand, workerCommand];
+export const commandModules: CommandModule[] = [
+  generate,
+  compute,
+  serveCommand,
+  workerCommand,
+  sandboxCommand,
+];
