@@ -1,6 +1,7 @@
 /** Every CLI command module, in the order `--help` lists them. */
 import type { CommandModule } from '../program.js';
 import * as compute from './compute.js';
+import { demoCommand } from './demo.js';
 import * as generate from './generate.js';
 import { sandboxCommand } from './sandbox.js';
 import { serveCommand } from './serve.js';
@@ -12,4 +13,5 @@ export const commandModules: CommandModule[] = [
   serveCommand,
   workerCommand,
   sandboxCommand,
+  demoCommand,
 ];
