@@ -2,7 +2,11 @@
 import type { CommandModule } from '../program.js';
 import * as compute from './compute.js';
 import * as generate from './generate.js';
+import * as install from './install.js';
 import { serveCommand } from './serve.js';
+import * as tenant from './tenant.js';
 import { workerCommand } from './worker.js';
 
 export const commandModules: CommandModule[] = [generate, compute, serveCommand, workerCommand];
+// The tenant-facing commands (tenant, install, explain, attainment, snapshot).
+commandModules.push(tenant, install);
