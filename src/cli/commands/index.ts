@@ -1,8 +1,9 @@
 /** Every CLI command module, in the order `--help` lists them. */
 import type { CommandModule } from '../program.js';
+import * as backfill from './backfill.js';
 import * as compute from './compute.js';
 import * as generate from './generate.js';
 import { serveCommand } from './serve.js';
 import { workerCommand } from './worker.js';
 
-export const commandModules: CommandModule[] = [generate, compute, serveCommand, workerCommand];
+export const commandModules: CommandModule[] = [generate, compute, serveCommand, workerCommand, backfill];
