@@ -1,5 +1,6 @@
 /** Every CLI command module, in the order `--help` lists them. */
 import type { CommandModule } from '../program.js';
+import * as backfill from './backfill.js';
 import * as compute from './compute.js';
 import * as generate from './generate.js';
 import * as install from './install.js';
@@ -10,3 +11,4 @@ import { workerCommand } from './worker.js';
 export const commandModules: CommandModule[] = [generate, compute, serveCommand, workerCommand];
 // The tenant-facing commands (tenant, install, explain, attainment, snapshot).
 commandModules.push(tenant, install);
+commandModules.push(backfill);
