@@ -84,6 +84,19 @@ function peakRssKb(pid: number): number {
   }
 }
 
+/**
+ * CPU seconds (user + system) a process has used so far. On a shared machine the wall time
+ * says more about the neighbours than about the code; this does not.
+ */
+function cpuSeconds(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, counted after the command name (which may hold spaces).
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+/** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
+const CLOCK_TICKS = 100;
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const closed = once(child, 'close');
@@ -152,6 +165,7 @@ try {
     peakKb = Math.max(peakKb, peakRssKb(worker.pid!));
   }, 100);
 
+  const cpuBefore = { worker: cpuSeconds(worker.pid!), sandbox: cpuSeconds(sandboxChild.pid!) };
   const started = performance.now();
   const begun = await startBackfill(rt.service, TENANT, { from: '1900-01-01', to: '2999-12-31' });
   let state: BackfillState = begun;
@@ -161,6 +175,10 @@ try {
     state = await backfillProgress(rt.service, TENANT, begun.id);
   }
   const wall = seconds(started);
+  const cpu = {
+    worker: cpuSeconds(worker.pid!) - cpuBefore.worker,
+    sandbox: cpuSeconds(sandboxChild.pid!) - cpuBefore.sandbox,
+  };
   peakKb = Math.max(peakKb, peakRssKb(worker.pid!));
   clearInterval(sampler);
   if (state.status !== 'completed') throw new Error(`backfill ${state.status}: ${state.reason}`);
@@ -173,6 +191,11 @@ try {
       `${state.apiCalls} API calls`,
   );
   console.log(`worker peak RSS: ${peakMb.toFixed(0)} MB`);
+  console.log(
+    `CPU during the backfill: worker ${cpu.worker.toFixed(1)} s, sandbox ${cpu.sandbox.toFixed(1)} s ` +
+      `(${Math.round(state.dealsPulled / (cpu.worker + cpu.sandbox))} deals per CPU second of both); ` +
+      `load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+  );
 
   // What the sandbox holds, asked through its REST API with the tenant's token.
   const count = async (where: string): Promise<number> => {
