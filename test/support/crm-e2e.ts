@@ -8,7 +8,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { type AddressInfo, createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { createHubSpotConnector } from '../../connectors/hubspot/hubspot-connector.js';
 import { type HubSpotSandbox, startHubSpotSandbox } from '../../connectors/hubspot/sandbox/server.js';
@@ -22,6 +21,7 @@ import { QUEUE_NAMES } from '../../jobs/catalog.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import type { Snapshot } from '../../src/domain/snapshot.js';
 import type { AttainmentFields, DealFields, UserFields } from '../../src/domain/write-back.js';
+import { freePort } from '../../src/free-port.js';
 import { generateOrg } from '../../src/generator/generate-org.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { redisReady } from '../../src/redis.js';
@@ -325,16 +325,6 @@ export async function startCrmE2E(options: {
       await redis.quit();
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
 }
 
 /** Polls the admin API until the backfill satisfies `done`. */
