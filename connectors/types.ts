@@ -131,6 +131,12 @@ export interface CrmConnector {
     options: PullOptions & { pageSize: number },
   ): Promise<DealPage>;
 
+  /**
+   * How many deals `pullClosedBetween` would return for this range, in one cheap call, so a
+   * backfill can show its progress against a total; null when the CRM cannot say.
+   */
+  countClosedBetween(range: { from: string; to: string }): Promise<number | null>;
+
   /** The deals that changed activities (meetings, calls) are linked to. */
   resolveDealIds(changes: readonly ChangeEvent[]): Promise<string[]>;
 

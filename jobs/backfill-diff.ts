@@ -4,6 +4,11 @@
  * credit before and after; per manager-period the credited amount and attainment before and
  * after. A manager-period's new row counts the deals the live ledger holds for it with the
  * backfill's own evaluations in their place, as a real backfill would leave it.
+ *
+ * The manager-periods compared are those a real backfill would rebuild and write: the ones its
+ * evaluations touch, the ones the same deals' current evaluations touch (a deal that moves leaves
+ * its old row), and the rows already waiting for a rebuild (quotas the org pull found changed),
+ * which a real backfill's final write-back includes.
  */
 import type { Redis } from 'ioredis';
 import {
@@ -18,6 +23,7 @@ import { attainmentKey, dealNeedsWrite, sameAttainmentFields } from '../src/doma
 import { CrmState } from '../src/store/crm-state.js';
 import type { TenantKeys } from '../src/store/keys.js';
 import { Ledger } from '../src/store/ledger.js';
+import { Rows } from '../src/store/rows.js';
 
 /** Changed deals listed in full up to this many; the counts always cover all of them. */
 export const DIFF_SAMPLE = 1000;
@@ -60,11 +66,14 @@ export async function dryRunDiff(
   };
   const touched = new Map<string, ManagerPeriod>();
   const evaluations = new Map<string, DealEvaluation>();
+  const touch = (mp: ManagerPeriod) => touched.set(attainmentKey(mp.managerId, mp.period), mp);
   for await (const page of shadowLedger.scan()) {
-    const crm = await shadowCrm.read({ deals: page.map((ev) => ev.dealId) });
+    const ids = page.map((ev) => ev.dealId);
+    const crm = await shadowCrm.read({ deals: ids });
+    for (const prior of (await liveLedger.get(ids)).values()) touchedManagerPeriods(prior).forEach(touch);
     for (const ev of page) {
       evaluations.set(ev.dealId, ev);
-      for (const mp of touchedManagerPeriods(ev)) touched.set(attainmentKey(mp.managerId, mp.period), mp);
+      touchedManagerPeriods(ev).forEach(touch);
       diff.deals.evaluated++;
       const before = crm.deals.get(ev.dealId);
       if (!dealNeedsWrite(ev.fields, before)) continue;
@@ -79,6 +88,7 @@ export async function dryRunDiff(
     }
   }
   diff.deals.changes.sort((a, b) => (a.dealId < b.dealId ? -1 : 1));
+  (await new Rows(redis, live).pending()).forEach(touch);
 
   const mps = [...touched.values()].sort(compareRows);
   diff.attainment.touched = mps.length;

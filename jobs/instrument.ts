@@ -13,6 +13,7 @@ const OPERATIONS: Record<Operation, string> = {
   pullDeals: 'pull-deals',
   pullChangedSince: 'pull-changed',
   pullClosedBetween: 'pull-closed',
+  countClosedBetween: 'count-closed',
   resolveDealIds: 'resolve-deals',
   writeBack: 'write-back',
   install: 'install',

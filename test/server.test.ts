@@ -67,7 +67,8 @@ describe('playercoach serve', () => {
     try {
       await waitForLine(child, /"msg":"server processes started"/);
       const listening = async () => {
-        for (let i = 0; i < 200 && (out.match(/"msg":"listening"/g) ?? []).length < 2; i++) {
+        // Generous: forking and loading two processes takes seconds on a busy 2-core machine.
+        for (let i = 0; i < 1200 && (out.match(/"msg":"listening"/g) ?? []).length < 2; i++) {
           await new Promise((r) => setTimeout(r, 50));
         }
         return out.split('\n').filter((l) => l.includes('"msg":"listening"'));
@@ -129,6 +130,10 @@ describe('playercoach serve', () => {
   });
 });
 
+function nextEvent(emitter: NodeJS.EventEmitter, name: string): Promise<void> {
+  return new Promise((resolve) => emitter.once(name, () => resolve()));
+}
+
 describe('server and a Redis restart', () => {
   let redis: PrivateRedis;
   let server: RunningServer;
@@ -169,7 +174,7 @@ describe('server and a Redis restart', () => {
   });
 
   it('answers 503 while Redis is down and recovers by itself when it is back, with nothing lost', async () => {
-    if (server.deps.redis.status !== 'ready') await once(server.deps.redis, 'ready');
+    if (server.deps.redis.status !== 'ready') await nextEvent(server.deps.redis, 'ready');
     expect((await call('POST', '/admin/tenants', tenant('before', 1))).status).toBe(201);
     const sf = await call('POST', '/admin/tenants', {
       id: 'sfco',
@@ -190,7 +195,8 @@ describe('server and a Redis restart', () => {
         body: outboundMessage(ORG, [{ id: '04l5e000000AAA1AAA', opportunityId: '0065e000000D001AAA' }]),
       });
 
-    const closed = once(server.deps.redis, 'close');
+    // Not events.once: it rejects on the 'error' events ioredis emits while it reconnects.
+    const closed = nextEvent(server.deps.redis, 'close');
     await redis.kill();
     await closed;
     const ready = await call('GET', '/readyz');
@@ -209,7 +215,7 @@ describe('server and a Redis restart', () => {
     expect(unacked.status).toBe(503);
     expect(await unacked.text()).not.toMatch(/Ack/);
 
-    const back = once(server.deps.redis, 'ready');
+    const back = nextEvent(server.deps.redis, 'ready');
     await redis.start();
     await back;
     expect((await call('GET', '/readyz')).status).toBe(200);

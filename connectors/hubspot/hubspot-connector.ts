@@ -100,6 +100,7 @@ export function createHubSpotConnector(config: HubSpotConnectorConfig): HubSpotC
     pullDeals: (ids, options) => withZone(() => pull.pullDeals(ids, options)),
     pullChangedSince: (cursor, options) => withZone(() => pull.pullChangedSince(cursor, options)),
     pullClosedBetween: (range, page, options) => withZone(() => pull.pullClosedBetween(range, page, options)),
+    countClosedBetween: (range) => withZone(() => pull.countClosedBetween(range)),
     resolveDealIds: (changes) => pull.resolveDealIds(changes),
     writeBack: (desired: WriteBackPlan, current: CrmFieldState): Promise<WriteBackReport> =>
       writeBackToHubSpot({

@@ -241,11 +241,8 @@ export class HubSpotPull {
     return this.expand([...records.values()], options);
   }
 
-  async pullClosedBetween(
-    range: { from: string; to: string },
-    page: string | null,
-    options: PullOptions & { pageSize: number },
-  ): Promise<DealPage> {
+  /** The filter groups of a backfill's deals: closed in the range, or written by playercoach before. */
+  private async closedBetween(range: { from: string; to: string }): Promise<Filter[][]> {
     if (
       !/^\d{4}-\d{2}-\d{2}$/.test(range.from) ||
       !/^\d{4}-\d{2}-\d{2}$/.test(range.to) ||
@@ -255,8 +252,6 @@ export class HubSpotPull {
         `close date range: expected from <= to as YYYY-MM-DD, got ${range.from}..${range.to}`,
       );
     }
-    if (page !== null && !/^\d+$/.test(page))
-      throw new InputError(`page token: not one this connector gave (${page})`);
     const meta = await this.meta();
     const window: Filter[] = [
       {
@@ -266,7 +261,39 @@ export class HubSpotPull {
       },
       { propertyName: 'closedate', operator: 'LTE', value: String(Date.parse(`${range.to}T23:59:59.999Z`)) },
     ];
-    const groups = stageOrWritten(window, meta.closedStageIds);
+    return stageOrWritten(window, meta.closedStageIds);
+  }
+
+  /**
+   * One search with limit 1 for its `total`, which counts every match, also past the 10,000
+   * results a search can page through.
+   */
+  async countClosedBetween(range: { from: string; to: string }): Promise<number> {
+    const groups = await this.closedBetween(range);
+    const body = {
+      filterGroups: groups.map((filters) => ({ filters })),
+      properties: ['hs_object_id'],
+      limit: 1,
+    };
+    // https://developers.hubspot.com/docs/api-reference/crm-deals-v3/search/post-crm-v3-objects-deals-search
+    const page = await this.api.call(
+      'count deals',
+      (c) => c.crm.objects.searchApi.doSearch('deals', body as never),
+      {
+        search: true,
+      },
+    );
+    return page.total;
+  }
+
+  async pullClosedBetween(
+    range: { from: string; to: string },
+    page: string | null,
+    options: PullOptions & { pageSize: number },
+  ): Promise<DealPage> {
+    if (page !== null && !/^\d+$/.test(page))
+      throw new InputError(`page token: not one this connector gave (${page})`);
+    const groups = await this.closedBetween(range);
     const { records, exhausted } = await this.searchByIds(
       'deals',
       groups,

@@ -252,6 +252,11 @@ interface PageToken {
   id: string;
 }
 
+/** The deals a backfill pages through; `closedBetweenCountQuery` counts the same ones. */
+function closedBetween(range: { from: string; to: string }): SoqlFragment {
+  return soqlFragment`IsClosed = true AND CloseDate >= ${soqlDate(range.from)} AND CloseDate <= ${soqlDate(range.to)}`;
+}
+
 export function closedBetweenQuery(
   shape: OrgShape,
   splits: boolean,
@@ -264,7 +269,12 @@ export function closedBetweenQuery(
     after === null
       ? soqlFragment``
       : soqlFragment` AND (CloseDate > ${soqlDate(after.closeDate)} OR (CloseDate = ${soqlDate(after.closeDate)} AND Id > ${after.id}))`;
-  return soql`${select} WHERE IsClosed = true AND CloseDate >= ${soqlDate(range.from)} AND CloseDate <= ${soqlDate(range.to)}${keyset} ORDER BY CloseDate, Id LIMIT ${pageSize}`;
+  return soql`${select} WHERE ${closedBetween(range)}${keyset} ORDER BY CloseDate, Id LIMIT ${pageSize}`;
+}
+
+/** https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm */
+export function closedBetweenCountQuery(range: { from: string; to: string }): string {
+  return soql`SELECT COUNT() FROM Opportunity WHERE ${closedBetween(range)}`;
 }
 
 export function encodePageToken(token: PageToken): string {

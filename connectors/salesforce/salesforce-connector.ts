@@ -28,6 +28,7 @@ import type {
 } from '../../src/domain/write-back.js';
 import { InputError } from '../../src/errors.js';
 import type { Logger } from '../../src/logger.js';
+import { SALESFORCE_API_VERSION } from './api-version.js';
 import { type JwtCredentials, type SalesforceTokens, TokenKeeper } from './auth.js';
 import { type RetryPolicy, SalesforceApi } from './connection.js';
 import { ATT, ATTAINMENT_OBJECT, USR } from './custom-fields.js';
@@ -51,6 +52,7 @@ import type {
 import {
   type ChangeCursor,
   changeQueries,
+  closedBetweenCountQuery,
   closedBetweenQuery,
   decodeCursor,
   decodePageToken,
@@ -109,6 +111,12 @@ const ATTAINMENT_QUERY = soql`SELECT Id, ${soqlFields(Object.values(ATT))} FROM 
 
 function isDate(s: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
+}
+
+function checkRange(range: { from: string; to: string }): void {
+  if (!isDate(range.from) || !isDate(range.to) || range.from > range.to) {
+    throw new InputError(`range must be two dates YYYY-MM-DD with from <= to, not ${JSON.stringify(range)}`);
+  }
 }
 
 export function createSalesforceConnector(config: SalesforceConnectorConfig): SalesforceConnector {
@@ -226,11 +234,7 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
     page: string | null,
     options: PullOptions & { pageSize: number },
   ): Promise<DealPage> => {
-    if (!isDate(range.from) || !isDate(range.to) || range.from > range.to) {
-      throw new InputError(
-        `range must be two dates YYYY-MM-DD with from <= to, not ${JSON.stringify(range)}`,
-      );
-    }
+    checkRange(range);
     if (!Number.isInteger(options.pageSize) || options.pageSize < 1)
       throw new InputError('pageSize must be a positive integer');
     const pageSize = Math.min(options.pageSize, MAX_PAGE_SIZE);
@@ -252,6 +256,13 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
         ? encodePageToken({ closeDate: last.CloseDate, id: last.Id })
         : null;
     return { ...batch, next };
+  };
+
+  const countClosedBetween = async (range: { from: string; to: string }): Promise<number> => {
+    checkRange(range);
+    // COUNT() answers with totalSize and no records, in one call whatever the count.
+    const url = `/services/data/v${SALESFORCE_API_VERSION}/query?q=${encodeURIComponent(closedBetweenCountQuery(range))}`;
+    return (await api.request<{ totalSize: number }>('GET', url)).totalSize;
   };
 
   const pullChangedSince = async (
@@ -346,6 +357,7 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
     pullDeals,
     pullChangedSince,
     pullClosedBetween,
+    countClosedBetween,
     resolveDealIds,
     writeBack: async (desired: WriteBackPlan, current: CrmFieldState): Promise<WriteBackReport> => {
       const s = await shape();

@@ -86,21 +86,17 @@ export async function listBackfills(deps: ServiceDeps, tenantId: string): Promis
   return states.filter((s): s is BackfillState => s !== null);
 }
 
+/** `reason` is what the state and a later `--resume` show: who paused it, or what went wrong. */
 export async function pauseBackfill(
   deps: ServiceDeps,
   tenantId: string,
   backfillId: string,
+  reason = 'paused by an admin',
 ): Promise<BackfillState> {
   const state = await backfillProgress(deps, tenantId, backfillId);
   if (state.status === 'paused') return state;
   const now = new Date(deps.now()).toISOString();
-  const after = await storeOf(deps, tenantId).transition(
-    backfillId,
-    'running',
-    'paused',
-    'paused by an admin',
-    now,
-  );
+  const after = await storeOf(deps, tenantId).transition(backfillId, 'running', 'paused', reason, now);
   if (after !== 'paused')
     throw new PlayercoachError(
       'CONFLICT',

@@ -166,6 +166,12 @@ class MemoryConnector implements CrmConnector {
     return { ...this.crm.batch(slice.map((d) => d.id)), next };
   }
 
+  async countClosedBetween(range: { from: string; to: string }): Promise<number> {
+    this.crm.charge();
+    return [...this.crm.deals.values()].filter((d) => d.closeDate >= range.from && d.closeDate <= range.to)
+      .length;
+  }
+
   async resolveDealIds(changes: readonly ChangeEvent[]): Promise<string[]> {
     this.crm.charge();
     this.crm.calls.resolve++;

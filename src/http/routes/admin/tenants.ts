@@ -7,15 +7,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { pipelineSettings } from '../../../../jobs/deps.js';
 import { PlayercoachError } from '../../../errors.js';
 import { scheduleReconcile, unscheduleReconcile } from '../../../service/reconcile.js';
-import { maskTenant, type Tenant } from '../../../tenants/tenant.js';
+import { maskTenant } from '../../../tenants/tenant.js';
+import { salesforceWebhookUrl } from '../../../tenants/webhook-url.js';
 import type { AppDeps } from '../../deps.js';
 import { tenantParam } from './params.js';
 
-export function salesforceWebhookUrl(publicBaseUrl: string, t: Tenant): string | undefined {
-  if (!t.salesforce) return undefined;
-  const base = publicBaseUrl.replace(/\/+$/, '');
-  return `${base}/webhooks/salesforce/${t.id}/${encodeURIComponent(t.salesforce.webhookSecret)}`;
-}
+// Kept importable from here: the OAuth routes take it from this module.
+export { salesforceWebhookUrl };
 
 export const tenantRoutes: FastifyPluginAsync<AppDeps> = async (app, deps) => {
   app.post('/tenants', async (request, reply) => {
