@@ -14,7 +14,8 @@ import type { BackfillState } from '../store/backfills.js';
 import type { DemoOutput } from './output.js';
 
 const POLL_MS = 200;
-const LINE_EVERY_MS = 1000;
+// A few hundred deals take seconds: a line every few seconds and the last one are plenty.
+const LINE_EVERY_MS = 5000;
 
 /** Indents what the progress view writes, so its plain lines sit under the demo's step. */
 function indented(out: DemoOutput): Writable {

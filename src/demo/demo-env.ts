@@ -44,6 +44,8 @@ export async function demoEnv(
       // HubSpot signs the URL it calls: the server checks signatures against this.
       PUBLIC_BASE_URL: publicBaseUrl,
       SERVER_PROCESSES: '1',
+      // Another install's metrics port would clash with it (undefined: not passed on).
+      WORKER_METRICS_PORT: undefined,
       ADMIN_TOKEN: randomBytes(24).toString('hex'),
       ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       LOG_LEVEL: 'info',

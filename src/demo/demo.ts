@@ -22,11 +22,8 @@ import { DEFAULT_POLICY } from '../domain/policy.js';
 import { GENERATE_DEFAULTS } from '../generator/generate-org.js';
 import { createLogger } from '../logger.js';
 import { createRedis } from '../redis.js';
-import { scheduleReconcile } from '../service/reconcile.js';
 import { keyLayout } from '../store/keys.js';
 import { deleteMatching } from '../store/redis-helpers.js';
-import type { Tenant } from '../tenants/tenant.js';
-import { salesforceWebhookUrl } from '../tenants/webhook-url.js';
 import {
   type AttainmentView,
   formatAmount,
@@ -37,12 +34,11 @@ import {
 import { runBackfill } from './backfill-progress.js';
 import type { ClosedDeal } from './closed-deal.js';
 import { DEFAULT_REDIS_URL, demoEnv, demoKeyPrefix } from './demo-env.js';
-import { closeHubSpotDeal } from './hubspot-rep.js';
 import { DemoOutput } from './output.js';
-import { closeSalesforceDeal } from './salesforce-rep.js';
-import { type RunningSandboxes, sandboxTenants, startSandboxes } from './sandboxes.js';
+import { type RunningSandboxes, startSandboxes } from './sandboxes.js';
 import { startServices } from './services.js';
-import { pickStory, type RepStory } from './story.js';
+import { pickStory } from './story.js';
+import { connectWebhooks, installTenants } from './tenants.js';
 
 export interface DemoOptions {
   deals: number;
@@ -55,13 +51,6 @@ export interface DemoOptions {
 }
 
 const WEBHOOK_TIMEOUT_MS = 60_000;
-
-interface DemoTenant {
-  label: string;
-  tenant: Tenant;
-  connector: CrmConnector;
-  closeDeal(story: RepStory): Promise<ClosedDeal>;
-}
 
 async function probeRedis(url: string): Promise<void> {
   const redis = createRedis(url, 'worker');
@@ -151,32 +140,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     out.step(
       'Tenants created and playercoach installed into each CRM (as `playercoach tenant add` and `install` do)',
     );
-    const bodies = sandboxTenants(sandboxes.info, sandboxes.snapshot, {
-      salesforce: 'demo-salesforce',
-      hubspot: 'demo-hubspot',
-    });
-    const tenants: DemoTenant[] = [];
-    for (const [label, body, closeDeal] of [
-      [
-        'Salesforce',
-        bodies.salesforce,
-        (s: RepStory) => closeSalesforceDeal(sandboxes.info.salesforce.url, s),
-      ],
-      ['HubSpot', bodies.hubspot, (s: RepStory) => closeHubSpotDeal(sandboxes.info.hubspot.url, s)],
-    ] as const) {
-      const tenant = await rt.tenants.create(body);
-      const connector = rt.deps.connectors(tenant);
-      const report = await connector.install();
-      // Only now: a reconcile that ran before the install would see no quotas (they live in
-      // playercoach's own object) and the worker would keep that org for ORG_CACHE_TTL_MS.
-      await scheduleReconcile(rt.deps, tenant.id);
-      tenants.push({ label, tenant, connector, closeDeal });
-      out.detail(
-        `${label.padEnd(11)} tenant ${tenant.id}: ${report.created.length} created, ` +
-          `${report.existing.length} already there, ${report.updated.length} updated` +
-          (report.skipped?.length ? `, ${report.skipped.length} skipped` : ''),
-      );
-    }
+    const tenants = await installTenants(rt, sandboxes, out);
 
     const closeDates = sandboxes.snapshot.deals.map((d) => d.closeDate).sort();
     const range = { from: closeDates[0] ?? today, to: today };
@@ -185,16 +149,8 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       await runBackfill(rt, { id: t.tenant.id, label: t.label, connector: t.connector }, range, out, signal);
     }
 
-    const salesforceTenant = tenants[0]!.tenant;
-    sandboxes.salesforce.setOutboundUrl(salesforceWebhookUrl(setup.publicBaseUrl, salesforceTenant)!);
-    sandboxes.hubspot.setWebhookUrl(`${setup.publicBaseUrl}/webhooks/hubspot`);
     out.step('Webhooks connected');
-    out.detail(
-      `Salesforce  Outbound Message on Opportunity -> ${setup.publicBaseUrl}/webhooks/salesforce/${salesforceTenant.id}/<secret>`,
-    );
-    out.detail(
-      `HubSpot     signed webhooks (deals, meetings, calls) -> ${setup.publicBaseUrl}/webhooks/hubspot`,
-    );
+    connectWebhooks(sandboxes, tenants, setup.publicBaseUrl, out);
 
     const period = periodOf(today, sandboxes.snapshot.fiscalYearStartMonth, DEFAULT_POLICY.period);
     const meetingStart = DateTime.fromISO(today, { zone: timezone })
@@ -252,12 +208,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
         failures.push(`${c.what}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    if (finished) {
-      out.line();
-      out.line(
-        `Done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s. The server, the worker and the sandboxes ` +
-          `are stopped and the demo's Redis keys removed.${failures.length ? ` Cleanup problems: ${failures.join('; ')}` : ''}`,
-      );
-    }
+    const cleaned =
+      "The server, the worker and the sandboxes are stopped and the demo's Redis keys removed." +
+      (failures.length ? ` Cleanup problems: ${failures.join('; ')}` : '');
+    out.line();
+    out.line(
+      finished
+        ? `Done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s. ${cleaned}`
+        : `Stopped. ${cleaned}`,
+    );
   }
 }
