@@ -140,6 +140,47 @@ describe('playercoach backfill against the Salesforce sandbox', () => {
     expect(real.stderr.includes(String.fromCharCode(27))).toBe(false);
   });
 
+  it('stops at the API budget guard with the reason, the resume command and exit code 3', async () => {
+    // 1% of a 2,000-call day: 20 calls, a few pages' worth.
+    const env = { ...cliEnv(straight), BACKFILL_BUDGET_SHARE: '0.01' };
+    straight.resetStats();
+    straight.salesforce!.setSwitches({ dailyApiLimit: 2000 });
+    try {
+      const run = await runCli(['backfill', ...RANGE_FLAGS, ...PAGE_FLAGS], env);
+      expect(run.code).toBe(3);
+      const id = startedId(run.stderr)!;
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^Backfill ${id} paused after \\d+ of 240 deals: API budget: \\d+ calls used since the start.* may use \\d+ \\(1% of the \\d+ daily calls`,
+          'm',
+        ),
+      );
+      expect(run.stdout).toContain(`Resume it with: playercoach backfill --tenant acme --resume ${id}`);
+      const paused = (await backfillsOf(redis, straight).get(id))!;
+      expect(paused).toMatchObject({ status: 'paused', allPagesDone: false });
+      // The CLI's one count call comes out of the day's calls before the backfill takes its share.
+      expect(paused.budget!.allowed).toBeLessThanOrEqual(20);
+      expect(paused.apiCalls).toBeLessThanOrEqual(paused.budget!.allowed);
+    } finally {
+      straight.salesforce!.setSwitches({ dailyApiLimit: 1_000_000 });
+    }
+  });
+
+  it('with --no-local-worker, says so when no worker takes the backfill', async () => {
+    const run = spawnCli(
+      ['backfill', ...RANGE_FLAGS, '--no-local-worker', '--worker-wait', '1'],
+      cliEnv(straight),
+    );
+    await untilStderr(run, (s) => s.includes('no worker is taking backfill jobs'));
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.stderr).toMatch(
+      /no worker is taking backfill jobs: start `playercoach worker` or drop --no-local-worker/,
+    );
+    expect(stopped.code).toBe(130);
+    expect(stopped.stdout).toMatch(/paused after 0 of 240 deals: interrupted from the CLI \(SIGINT\)/);
+  });
+
   it('pauses on Ctrl-C with the resume command, and --resume ends where a run straight through ends', async () => {
     const env = cliEnv(interrupted);
     const store = backfillsOf(redis, interrupted);
