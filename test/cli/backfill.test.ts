@@ -216,4 +216,32 @@ describe('playercoach backfill against the Salesforce sandbox', () => {
     expect(await interrupted.crmFields(RANGE)).toEqual(expected);
     expect(Object.entries(interrupted.writeCounts()).filter(([, n]) => n > 1)).toEqual([]);
   });
+  it('reports a page that failed for good with exit code 1, and leaves the backfill paused to resume', async () => {
+    // A wrong client secret: the CLI's first calls work with the access token it has, and once
+    // the token expires, the refresh is refused for good.
+    const env = { ...cliEnv(straight), SALESFORCE_CLIENT_SECRET: 'not-the-secret' };
+    const store = backfillsOf(redis, straight);
+    straight.salesforce!.setSwitches({ latencyMs: 40 });
+    try {
+      const run = spawnCli(['backfill', ...RANGE_FLAGS, ...PAGE_FLAGS], env);
+      const id = startedId(await untilStderr(run, (s) => startedId(s) !== null))!;
+      await untilState(store, id, (s) => s.pages >= 1);
+      straight.salesforce!.expireAccessTokens();
+      const failed = await run.done;
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(
+        new RegExp(
+          `^Backfill ${id} paused after \\d+ of 240 deals: page \\d+ failed for good: AUTH_EXPIRED`,
+          'm',
+        ),
+      );
+      expect(failed.stdout).toContain(`Resume it with: playercoach backfill --tenant acme --resume ${id}`);
+      expect(await store.get(id)).toMatchObject({
+        status: 'paused',
+        reason: expect.stringMatching(/failed for good/),
+      });
+    } finally {
+      straight.salesforce!.setSwitches({ latencyMs: 0 });
+    }
+  });
 });
