@@ -78,6 +78,8 @@ describe('progress', () => {
       'backfill bf-20260401120000-1a2b3c completed: pulled 120 deals, evaluated 120, written 0 (dry run), API calls 14',
     );
     expect(progressLine(state({ dealsPulled: 0 }), 0, null)).toMatch(/pulled 0\/0 deals \(100%\).*ETA \?$/);
+    // Deals closed after the count was taken: the total follows what was pulled.
+    expect(progressLine(state({ dealsPulled: 250 }), 240, 0)).toMatch(/pulled 250\/250 deals \(100%\)/);
   });
 
   it('formats durations for people', () => {
