@@ -1,6 +1,7 @@
 // Protects `playercoach sandbox`: with --json it prints one document whose URLs answer with the
 // credentials it printed (the generated deals are there, in both CRMs), it exits 0 on SIGTERM,
-// and it refuses a bad flag with exit code 2.
+// the apps take their client credentials from the environment when set, and it refuses a bad
+// flag with exit code 2.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
@@ -10,16 +11,20 @@ import { waitForLine } from './support/child.js';
 
 const BIN = new URL('../bin/playercoach.js', import.meta.url).pathname;
 
-function sandbox(args: string[]) {
+function sandbox(args: string[], env: Record<string, string> = {}) {
   return spawn(process.execPath, [BIN, 'sandbox', ...args], {
-    env: { PATH: process.env.PATH ?? '' },
+    env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
 describe('playercoach sandbox', () => {
   it('--json prints URLs and credentials that work, and SIGTERM exits 0', async () => {
-    const child = sandbox(['--json', '--deals', '40', '--seed', '3']);
+    // The apps take the credentials a server's environment holds (docker compose shares one .env).
+    const child = sandbox(['--json', '--deals', '40', '--seed', '3'], {
+      SALESFORCE_CLIENT_SECRET: 'compose-salesforce-secret',
+      HUBSPOT_CLIENT_ID: 'compose-hubspot-id',
+    });
     try {
       const info = JSON.parse(await waitForLine(child, /^\{/)) as SandboxInfo & {
         tenants: {
@@ -28,6 +33,8 @@ describe('playercoach sandbox', () => {
         };
       };
       expect(info.org).toMatchObject({ deals: 40, seed: 3 });
+      expect(info.salesforce.clientSecret).toBe('compose-salesforce-secret');
+      expect(info.hubspot.clientId).toBe('compose-hubspot-id');
       expect(info.tenants.salesforce.salesforce.orgId).toBe(info.salesforce.orgId);
       expect(info.tenants.hubspot.hubspot.portalId).toBe(info.hubspot.portalId);
       expect(info.env).toMatchObject({

@@ -1,66 +1,73 @@
 /**
- * Backfills of several tenants at once, started through the service (as `playercoach backfill`
- * and the admin API do) and followed by polling their progress until each completes. A line per
- * tenant shows deals pulled, evaluated and written and the API calls used.
+ * The demo's backfills, one tenant after the other, shown the way `playercoach backfill` shows
+ * them (its progress bars on a terminal, its plain lines otherwise) and watched with the same
+ * watcher, so a page that fails for good ends the demo instead of leaving it waiting. The
+ * server-side worker runs the pages.
  */
-import {
-  type BackfillRequest,
-  backfillProgress,
-  type ServiceDeps,
-  startBackfill,
-} from '../service/backfills.js';
+import { Writable } from 'node:stream';
+import type { CrmConnector } from '../../connectors/types.js';
+import { createProgressView } from '../cli/backfill/progress.js';
+import { watchBackfill } from '../cli/backfill/watch.js';
+import type { CliRuntime } from '../cli/runtime.js';
+import { type BackfillRequest, startBackfill } from '../service/backfills.js';
 import type { BackfillState } from '../store/backfills.js';
 import type { DemoOutput } from './output.js';
 
 const POLL_MS = 200;
-const TIMEOUT_MS = 120_000;
+const LINE_EVERY_MS = 1000;
 
-export function progressLine(label: string, s: BackfillState, expectedDeals: number): string {
-  const width = 20;
-  const filled = Math.min(width, Math.round((s.dealsPulled / Math.max(1, expectedDeals)) * width));
-  const bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
-  return (
-    `${label.padEnd(11)} ${bar} ${s.dealsPulled} deals pulled, ${s.dealsEvaluated} evaluated, ` +
-    `${s.dealsWritten} written, ${s.apiCalls} API calls${s.status === 'running' ? '' : ` (${s.status})`}`
-  );
+/** Indents what the progress view writes, so its plain lines sit under the demo's step. */
+function indented(out: DemoOutput): Writable {
+  let pending = '';
+  return new Writable({
+    write(chunk, _encoding, done) {
+      const lines = (pending + String(chunk)).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) out.detail(line);
+      done();
+    },
+  });
 }
 
-export async function runBackfills(
-  deps: ServiceDeps,
-  tenants: Array<{ id: string; label: string }>,
-  request: BackfillRequest,
-  expectedDeals: number,
+export async function runBackfill(
+  rt: CliRuntime,
+  tenant: { id: string; label: string; connector: CrmConnector },
+  request: BackfillRequest & { from: string; to: string },
   out: DemoOutput,
   signal: AbortSignal,
-): Promise<BackfillState[]> {
-  const started = await Promise.all(tenants.map((t) => startBackfill(deps, t.id, request)));
-  const states = [...started];
-  const deadline = Date.now() + TIMEOUT_MS;
-  let lastPrinted = '';
-  for (;;) {
-    for (let i = 0; i < tenants.length; i++) {
-      states[i] = await backfillProgress(deps, tenants[i]!.id, started[i]!.id);
-    }
-    const lines = states.map((s, i) => progressLine(tenants[i]!.label, s, expectedDeals));
-    const done = states.every((s) => s.status !== 'running');
-    if (out.tty) {
-      // One line rewritten in place; the full lines come once it is over.
-      out.progress(
-        states.map((s, i) => `${tenants[i]!.label} ${s.dealsPulled}/${expectedDeals}`).join('   '),
-      );
-      if (done) for (const l of lines) out.detail(l);
-    } else if (lines.join('\n') !== lastPrinted) {
-      // On a pipe, only what changed, so the log stays short.
-      for (const l of lines) out.progress(l);
-      lastPrinted = lines.join('\n');
-    }
-    if (done) break;
-    signal.throwIfAborted();
-    if (Date.now() > deadline) throw new Error(`the backfills did not finish within ${TIMEOUT_MS / 1000} s`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
+): Promise<BackfillState> {
+  const total = await tenant.connector.countClosedBetween({ from: request.from, to: request.to });
+  const started = await startBackfill(rt.service, tenant.id, request);
+  out.detail(`${tenant.label}: backfill ${started.id}, ${total ?? 'an unknown number of'} deals`);
+  const view = createProgressView({
+    stream: out.tty ? out.stream : indented(out),
+    tty: out.tty,
+    total,
+    everyMs: LINE_EVERY_MS,
+    now: Date.now,
+  });
+  const signalled = new Promise<NodeJS.Signals>((resolve) =>
+    signal.addEventListener('abort', () => resolve('SIGINT'), { once: true }),
+  );
+  const end = await watchBackfill(rt.deps, {
+    tenant: tenant.id,
+    backfillId: started.id,
+    pollMs: POLL_MS,
+    signalled,
+    onState: (s) => view.update(s),
+    onRetry: (page, attempt, reason) =>
+      view.note(`page ${page} failed (${reason}); retrying, attempt ${attempt}`),
+    now: Date.now,
+  });
+  view.stop();
+  signal.throwIfAborted();
+  if (end.kind === 'page-failed') {
+    throw new Error(`backfill ${started.id}: page ${end.pageNumber} failed for good: ${end.reason}`);
   }
-  const failed = states.find((s) => s.status !== 'completed');
-  if (failed)
-    throw new Error(`backfill ${failed.id} ended ${failed.status}: ${failed.reason ?? 'no reason given'}`);
-  return states;
+  if (end.state.status !== 'completed') {
+    throw new Error(
+      `backfill ${started.id} ended ${end.state.status}: ${end.state.reason ?? 'no reason given'}`,
+    );
+  }
+  return end.state;
 }

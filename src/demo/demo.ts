@@ -20,13 +20,13 @@ import { type CliRuntime, checkRedis, openRuntime } from '../cli/runtime.js';
 import { periodOf } from '../domain/periods.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
 import { GENERATE_DEFAULTS } from '../generator/generate-org.js';
-import { salesforceWebhookUrl } from '../http/routes/admin/tenants.js';
 import { createLogger } from '../logger.js';
 import { createRedis } from '../redis.js';
 import { scheduleReconcile } from '../service/reconcile.js';
 import { keyLayout } from '../store/keys.js';
 import { deleteMatching } from '../store/redis-helpers.js';
 import type { Tenant } from '../tenants/tenant.js';
+import { salesforceWebhookUrl } from '../tenants/webhook-url.js';
 import {
   type AttainmentView,
   formatAmount,
@@ -34,7 +34,7 @@ import {
   readAttainment,
   renderAttainment,
 } from './attainment-table.js';
-import { runBackfills } from './backfill-progress.js';
+import { runBackfill } from './backfill-progress.js';
 import type { ClosedDeal } from './closed-deal.js';
 import { DEFAULT_REDIS_URL, demoEnv, demoKeyPrefix } from './demo-env.js';
 import { closeHubSpotDeal } from './hubspot-rep.js';
@@ -181,14 +181,9 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     const closeDates = sandboxes.snapshot.deals.map((d) => d.closeDate).sort();
     const range = { from: closeDates[0] ?? today, to: today };
     out.step(`Backfill of every deal closed from ${range.from} to ${range.to}`);
-    await runBackfills(
-      rt.service,
-      tenants.map((t) => ({ id: t.tenant.id, label: t.label })),
-      range,
-      sandboxes.info.org.deals,
-      out,
-      signal,
-    );
+    for (const t of tenants) {
+      await runBackfill(rt, { id: t.tenant.id, label: t.label, connector: t.connector }, range, out, signal);
+    }
 
     const salesforceTenant = tenants[0]!.tenant;
     sandboxes.salesforce.setOutboundUrl(salesforceWebhookUrl(setup.publicBaseUrl, salesforceTenant)!);

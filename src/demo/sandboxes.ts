@@ -18,6 +18,13 @@ export interface SandboxOptions {
   /** The day the org is generated as of (YYYY-MM-DD): deals close up to it. */
   asOf: string;
   host?: string;
+  /** The host name clients reach the sandboxes by, when not `host` (e.g. a compose service name). */
+  publicHost?: string;
+  /** The apps' client credentials, so a server configured beforehand (a .env file) matches; random otherwise. */
+  apps?: {
+    salesforce?: { clientId?: string; clientSecret?: string };
+    hubspot?: { clientId?: string; clientSecret?: string };
+  };
   /** 0 picks a free port. */
   salesforcePort?: number;
   hubspotPort?: number;
@@ -69,10 +76,19 @@ export interface RunningSandboxes {
 export async function startSandboxes(options: SandboxOptions): Promise<RunningSandboxes> {
   const snapshot = generateOrg({ deals: options.deals, seed: options.seed, asOf: options.asOf });
   const host = options.host ?? '127.0.0.1';
-  const salesforce = await startSalesforceSandbox({ snapshot, host, port: options.salesforcePort ?? 0 });
+  const common = { snapshot, host, ...(options.publicHost ? { publicHost: options.publicHost } : {}) };
+  const salesforce = await startSalesforceSandbox({
+    ...common,
+    ...options.apps?.salesforce,
+    port: options.salesforcePort ?? 0,
+  });
   let hubspot: HubSpotSandbox;
   try {
-    hubspot = await startHubSpotSandbox({ snapshot, host, port: options.hubspotPort ?? 0 });
+    hubspot = await startHubSpotSandbox({
+      ...common,
+      ...options.apps?.hubspot,
+      port: options.hubspotPort ?? 0,
+    });
   } catch (err) {
     await salesforce.close();
     throw err;

@@ -61,6 +61,8 @@ export interface HubSpotSandboxOptions {
   snapshot?: Snapshot;
   port?: number;
   host?: string;
+  /** The host name clients reach the sandbox by, when it is not `host`; `url` uses it. */
+  publicHost?: string;
   portalId?: number;
   clientId?: string;
   clientSecret?: string;
@@ -204,7 +206,7 @@ export async function startHubSpotSandbox(options: HubSpotSandboxOptions = {}): 
   const address = built.app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${options.publicHost ?? host}:${port}`,
     portalId: built.portalId,
     clientId: built.sandboxApp.clientId,
     clientSecret: built.sandboxApp.clientSecret,

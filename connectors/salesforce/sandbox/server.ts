@@ -66,6 +66,11 @@ export interface SalesforceSandboxOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
+  /**
+   * The host name clients reach the sandbox by, when it is not `host` (listening on 0.0.0.0 in a
+   * container that others call `sandbox`): instance URLs, token answers and `url` use it.
+   */
+  publicHost?: string;
   orgId?: string;
   clientId?: string;
   clientSecret?: string;
@@ -198,7 +203,8 @@ export async function startSalesforceSandbox(
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const publicHost = options.publicHost ?? host;
+  baseUrl = `http://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${port}`;
   state.baseUrl = baseUrl;
   if (options.outbound?.url !== undefined) outbound.setUrl(options.outbound.url);
   logger.info({ url: baseUrl, orgId }, 'salesforce sandbox listening');

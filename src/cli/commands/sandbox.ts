@@ -19,6 +19,7 @@ interface SandboxFlags {
   seed: string;
   asOf?: string;
   host: string;
+  publicHost?: string;
   salesforcePort: string;
   hubspotPort: string;
   json?: boolean;
@@ -30,17 +31,23 @@ export const sandboxCommand: CommandModule = {
       .command('sandbox')
       .description(
         'Start local Salesforce and HubSpot sandboxes seeded with a generated org, print their URLs ' +
-          'and credentials, and run until Ctrl-C.',
+          'and credentials, and run until Ctrl-C. The apps take SALESFORCE_CLIENT_ID, SALESFORCE_CLIENT_SECRET, ' +
+          'HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET from the environment when set, so a server configured ' +
+          'with the same variables can talk to them.',
       )
       .option('--deals <n>', 'deals in the generated org', String(SANDBOX_DEFAULTS.deals))
       .option('--seed <s>', 'random seed of the generated org', String(SANDBOX_DEFAULTS.seed))
       .option('--as-of <date>', 'the day the org is generated as of, YYYY-MM-DD (default: today)')
       .option('--host <host>', 'address to listen on (0.0.0.0 to reach it from other machines)', '127.0.0.1')
+      .option(
+        '--public-host <name>',
+        'host name clients reach the sandboxes by, if not --host (e.g. in compose)',
+      )
       .option('--salesforce-port <port>', 'port of the Salesforce sandbox (0: any free port)', '0')
       .option('--hubspot-port <port>', 'port of the HubSpot sandbox (0: any free port)', '0')
       .option('--json', 'print the URLs and credentials as one JSON document')
       .action(async (flags: SandboxFlags) => {
-        const options = parseFlags(flags);
+        const options = { ...parseFlags(flags), apps: appsFrom(process.env) };
         // Listen for signals first, so a Ctrl-C while the org loads still ends cleanly.
         const stop = untilSignal();
         // Loaded here, not at the top: every other command would pay for compiling both sandboxes.
@@ -81,7 +88,27 @@ function parseFlags(flags: SandboxFlags) {
     problems.push('--hubspot-port: must differ from --salesforce-port');
   }
   if (problems.length > 0) throw new InputError(problems);
-  return { deals, seed, asOf, host: flags.host, salesforcePort, hubspotPort };
+  return {
+    deals,
+    seed,
+    asOf,
+    host: flags.host,
+    ...(flags.publicHost ? { publicHost: flags.publicHost } : {}),
+    salesforcePort,
+    hubspotPort,
+  };
+}
+
+/** The apps' credentials as serve and worker read them (src/config.ts), so both sides agree. */
+function appsFrom(env: NodeJS.ProcessEnv) {
+  const app = (id: string | undefined, secret: string | undefined) => ({
+    ...(id ? { clientId: id } : {}),
+    ...(secret ? { clientSecret: secret } : {}),
+  });
+  return {
+    salesforce: app(env.SALESFORCE_CLIENT_ID, env.SALESFORCE_CLIENT_SECRET),
+    hubspot: app(env.HUBSPOT_CLIENT_ID, env.HUBSPOT_CLIENT_SECRET),
+  };
 }
 
 function describeSandboxes(info: SandboxInfo, tenants: ReturnType<typeof sandboxTenants>): string {
