@@ -47,6 +47,7 @@ const UNTESTED: Record<string, string> = {
   'npm run bench:salesforce-backfill': 'a benchmark, run by hand for the figures shown',
   'npm run bench:hubspot-backfill': 'a benchmark, run by hand for the figures shown',
   'npm run bench:webhooks': 'a benchmark, run by hand for the figures shown',
+  'npm run bench:backfill-e2e': 'a benchmark: a 100k-deal backfill, run by hand for the figures shown',
 };
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
