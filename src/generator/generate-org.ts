@@ -63,6 +63,7 @@ export function generateOrg(options: GenerateOptions): Snapshot {
     accounts,
     o.activitiesPerDeal,
     activities,
+    o.deals,
   );
   for (let n = 0; n < o.deals; n++) {
     const deal = dealDrawer.draw(n);
