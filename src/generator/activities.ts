@@ -17,6 +17,8 @@
  * arrays are frozen, so a consumer that tries to change one fails loudly instead of changing many
  * records at once.
  */
+
+import type { ChunkedList } from '../domain/chunked-list.js';
 import {
   type Activity,
   PARTICIPANT_STATUSES,
@@ -97,7 +99,7 @@ export class ActivityDrawer {
     private readonly org: Hierarchy,
     private readonly accounts: Accounts,
     private readonly perDeal: number,
-    private readonly out: Activity[],
+    private readonly out: ChunkedList<Activity>,
     deals: number,
   ) {
     this.contactBase = org.users.length * 2 * STATUSES.length;
@@ -299,7 +301,7 @@ export class ActivityDrawer {
     const mask = interned.length - 1;
     let slot = h & mask;
     for (let at = interned[slot]!; at !== 0; slot = (slot + 1) & mask, at = interned[slot]!) {
-      const candidate = this.out[at - 1]!.participants;
+      const candidate = this.out.get(at - 1).participants;
       if (this.holdsCodes(candidate)) return candidate;
     }
     const list: Participant[] = [];
