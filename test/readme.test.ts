@@ -37,6 +37,10 @@ const COVERAGE: Record<string, Coverage> = {
   'playercoach tenant show': { files: ['test/cli/tenant.test.ts'], needle: "['tenant', 'show'" },
   'playercoach tenant set': { files: ['test/cli/tenant.test.ts'], needle: "['tenant', 'set'" },
   'playercoach backfill': { files: ['test/cli/backfill.test.ts'], needle: "runCli(['backfill'" },
+  'playercoach install': { files: ['test/cli/install.test.ts'], needle: "['install', '--tenant'" },
+  'playercoach attainment': { files: ['test/cli/pipeline.test.ts'], needle: "['attainment', '--tenant'" },
+  'playercoach explain': { files: ['test/cli/pipeline.test.ts'], needle: "['explain', '--tenant'" },
+  'playercoach snapshot export': { files: ['test/cli/pipeline.test.ts'], needle: "'export'," },
 };
 
 /** What the README may show that no test runs, and why. */
