@@ -129,6 +129,8 @@ try {
 
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
+    // V8 flags to try (heap sizes, GC) reach the worker as they would in a deployment.
+    ...(process.env.NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: process.env.NODE_OPTIONS }),
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     KEY_PREFIX: prefix,
     ENCRYPTION_KEY: randomBytes(32).toString('hex'),

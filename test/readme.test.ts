@@ -26,6 +26,21 @@ const COVERAGE: Record<string, Coverage> = {
   'playercoach compute': { files: ['test/cli-compute.test.ts'], needle: "cli('compute'" },
   'playercoach serve': { files: ['test/server.test.ts'], needle: "[BIN, 'serve']" },
   'playercoach worker': { files: ['test/worker-cli.test.ts'], needle: "[BIN, 'worker'" },
+  'npm run demo': {
+    files: ['test/demo.test.ts'],
+    needle: "[BIN, 'demo']",
+    script: 'node bin/playercoach.js demo',
+  },
+  'playercoach sandbox': { files: ['test/sandbox-cli.test.ts'], needle: "[BIN, 'sandbox'" },
+  'playercoach tenant add': { files: ['test/cli/tenant.test.ts'], needle: "'add'," },
+  'playercoach tenant list': { files: ['test/cli/tenant.test.ts'], needle: "['tenant', 'list']" },
+  'playercoach tenant show': { files: ['test/cli/tenant.test.ts'], needle: "['tenant', 'show'" },
+  'playercoach tenant set': { files: ['test/cli/tenant.test.ts'], needle: "['tenant', 'set'" },
+  'playercoach backfill': { files: ['test/cli/backfill.test.ts'], needle: "runCli(['backfill'" },
+  'playercoach install': { files: ['test/cli/install.test.ts'], needle: "['install', '--tenant'" },
+  'playercoach attainment': { files: ['test/cli/pipeline.test.ts'], needle: "['attainment', '--tenant'" },
+  'playercoach explain': { files: ['test/cli/pipeline.test.ts'], needle: "['explain', '--tenant'" },
+  'playercoach snapshot export': { files: ['test/cli/pipeline.test.ts'], needle: "'export'," },
 };
 
 /** What the README may show that no test runs, and why. */
@@ -36,6 +51,7 @@ const UNTESTED: Record<string, string> = {
   'npm run bench:salesforce-backfill': 'a benchmark, run by hand for the figures shown',
   'npm run bench:hubspot-backfill': 'a benchmark, run by hand for the figures shown',
   'npm run bench:webhooks': 'a benchmark, run by hand for the figures shown',
+  'npm run bench:backfill-e2e': 'a benchmark: a 100k-deal backfill, run by hand for the figures shown',
 };
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -60,6 +76,7 @@ describe('README.md commands', () => {
   it('opens with the two commands a newcomer runs after cloning', () => {
     const visible = readme.replace(/<!--[\s\S]*?-->/g, '');
     const firstBlock = /```sh\n([\s\S]*?)```/.exec(visible)?.[1] ?? '';
+    expect(firstBlock).toContain('npm ci && npm run demo');
     expect(firstBlock).toContain('npm ci && npm test');
     // The first lines of the README, before any section: the reader sees them without scrolling.
     expect(visible.indexOf(firstBlock)).toBeLessThan(visible.indexOf('\n## '));
@@ -112,19 +129,27 @@ describe('README.md commands', () => {
     ]);
   });
 
-  it('notices a test that stopped using a flag the README shows, and a stale table entry', () => {
+  it('notices a test that stopped using a flag the README shows, a script that changed, and a stale table entry', () => {
     const ctx = context({
       coverage: {
         'playercoach compute': { files: ['test/cli-compute.test.ts'], needle: "cli('compute'" },
         'playercoach generate': { files: ['test/no-such.test.ts'], needle: 'x' },
+        'npm run demo': {
+          files: ['test/demo.test.ts'],
+          needle: 'demo',
+          script: 'node bin/playercoach.js demo',
+        },
       },
+      scripts: { demo: 'node bin/playercoach.js demo --deals 5' },
     });
     const commands = readmeCommands(
-      '```sh\nplayercoach compute --snapshot a.json --help\n```\n',
+      '```sh\nplayercoach compute --snapshot a.json --help\nnpm run demo\n```\n',
       ctx.program,
     );
-    expect(checkReadmeCommands(commands, { ...ctx, read: () => "cli('compute', '--help')" })).toEqual([
+    const read = () => "cli('compute', '--help') demo";
+    expect(checkReadmeCommands(commands, { ...ctx, read })).toEqual([
       '"playercoach compute --snapshot a.json --help": no test of "playercoach compute" (test/cli-compute.test.ts) uses --snapshot',
+      `coverage table: package.json's "demo" is "node bin/playercoach.js demo --deals 5", not "node bin/playercoach.js demo" that the test runs`,
       'coverage table: README.md no longer shows "playercoach generate"; remove its entry',
     ]);
   });

@@ -87,6 +87,32 @@ interface CompositeResponse {
 /** Past this, a query URL goes in a composite body rather than a GET (Salesforce allows 16,384 bytes of URI and headers). */
 const DIRECT_URL_LIMIT = 8_000;
 const QUERIES_PER_COMPOSITE = 5;
+const COMPOSITES_IN_FLIGHT = 2;
+
+/** `fn` over `items` with at most `limit` calls pending at once; the answers in item order. */
+export async function inFlight<I, O>(
+  items: readonly I[],
+  limit: number,
+  fn: (item: I) => Promise<O>,
+): Promise<O[]> {
+  const out: O[] = new Array(items.length);
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    // After a failure the answer is the failure: no further calls are started.
+    while (next < items.length && !failed) {
+      const at = next++;
+      try {
+        out[at] = await fn(items[at]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
 
 export interface SalesforceApiOptions {
   instanceUrl: string;
@@ -165,13 +191,18 @@ export class SalesforceApi {
       if (only !== null && this.conn.instanceUrl.length + only.url.length <= DIRECT_URL_LIMIT) {
         take(only.index, await this.request<QueryPage<T>>('GET', only.url));
       } else {
-        for (let start = 0; start < pending.length; start += QUERIES_PER_COMPOSITE) {
-          const batch = pending.slice(start, start + QUERIES_PER_COMPOSITE);
-          const pages = await this.composite<QueryPage<T>>(batch.map((p) => p.url));
-          pages.forEach((page, i) => {
+        const batches: (typeof pending)[] = [];
+        for (let start = 0; start < pending.length; start += QUERIES_PER_COMPOSITE)
+          batches.push(pending.slice(start, start + QUERIES_PER_COMPOSITE));
+        // A few calls in flight: Salesforce runs the next batch while this side reads the last.
+        const answers = await inFlight(batches, COMPOSITES_IN_FLIGHT, (batch) =>
+          this.composite<QueryPage<T>>(batch.map((p) => p.url)),
+        );
+        batches.forEach((batch, b) => {
+          answers[b]!.forEach((page, i) => {
             take(batch[i]!.index, page);
           });
-        }
+        });
       }
       pending = next;
     }

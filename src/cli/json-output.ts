@@ -34,3 +34,25 @@ function* prettyArray(items: readonly unknown[], indent: string): Generator<stri
   }
   yield `${indent}]`;
 }
+
+/**
+ * The pieces of `JSON.stringify(obj, null, 2)` for an object whose values are scalars, small
+ * objects or large arrays (an org snapshot): the arrays go out item by item.
+ */
+export function* prettyJsonObject(obj: Readonly<Record<string, unknown>>): Generator<string> {
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
+  if (keys.length === 0) {
+    yield '{}';
+    return;
+  }
+  yield '{\n';
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const value = obj[key];
+    yield `  ${JSON.stringify(key)}: `;
+    if (Array.isArray(value)) yield* prettyArray(value, '  ');
+    else yield JSON.stringify(value, null, 2).replaceAll('\n', '\n  ');
+    yield k < keys.length - 1 ? ',\n' : '\n';
+  }
+  yield '}';
+}

@@ -20,46 +20,30 @@ export class ActivityIndex {
   constructor(deals: readonly Deal[], activities: readonly Activity[], includeAccountActivities: boolean) {
     this.activities = activities;
     const lookup = new DealLookup(deals);
+    const linked = new Links();
 
     // Sized for one link per activity, the usual case; grown if activities name several deals.
-    let linkDeal = new Int32Array(activities.length);
-    let linkActivity = new Int32Array(activities.length);
+    // Only the activity of each link is kept: activities usually come grouped by deal in the
+    // deals' order, and then that list is the index as it is. Otherwise the deals are looked up
+    // again in a second pass rather than kept beside it (4 bytes a link: 20 MB at 5M activities).
+    let links = new Int32Array(activities.length);
     const start = new Int32Array(deals.length + 1);
     let n = 0;
-    // Whether the links already come in deal order, so the counting sort has nothing to do.
+    let lastDeal = -1;
+    // Whether the links already come in deal order, so there is nothing to sort.
     let inOrder = true;
-    // Activities of one deal usually share one dealIds array: look its single id up once.
-    let lastIds: readonly string[] | undefined;
-    let lastDeal: number | undefined;
     for (let i = 0; i < activities.length; i++) {
       const a = activities[i]!;
-      const ids = a.dealIds;
-      let linked = false;
-      for (let j = 0; j < ids.length; j++) {
-        let d: number | undefined;
-        if (ids === lastIds) d = lastDeal;
-        else {
-          d = lookup.indexOf(ids[j]!);
-          if (ids.length === 1) {
-            lastIds = ids;
-            lastDeal = d;
-          }
-        }
-        if (d === undefined) continue;
-        linked = true;
-        // An activity listing the same deal twice is listed under it once.
-        if (j > 0 && ids.indexOf(ids[j]!) < j) continue;
-        if (n === linkDeal.length) {
-          linkDeal = grow(linkDeal);
-          linkActivity = grow(linkActivity);
-        }
-        if (n > 0 && d < linkDeal[n - 1]!) inOrder = false;
-        linkDeal[n] = d;
-        linkActivity[n] = i;
+      const count = lookup.dealsOf(a.dealIds, linked);
+      for (let j = 0; j < count; j++) {
+        const d = linked.deals[j]!;
+        if (n === links.length) links = grow(links);
+        if (d < lastDeal) inOrder = false;
+        lastDeal = d;
+        links[n++] = i;
         start[d + 1]!++;
-        n++;
       }
-      if (!linked && includeAccountActivities && a.accountId !== null) {
+      if (count === 0 && includeAccountActivities && a.accountId !== null) {
         const list = this.byAccount.get(a.accountId);
         if (list === undefined) this.byAccount.set(a.accountId, [a]);
         else list.push(a);
@@ -67,11 +51,17 @@ export class ActivityIndex {
     }
     for (let d = 0; d < deals.length; d++) start[d + 1]! += start[d]!;
     let order: Int32Array;
-    if (inOrder) order = linkActivity.subarray(0, n);
+    if (inOrder) order = links.subarray(0, n);
     else {
+      // A counting sort: each link goes to the next free place of its deal. The first pass's list
+      // is let go first, so the two are never held at once.
+      links = new Int32Array(0);
       const next = start.slice(0, deals.length);
       order = new Int32Array(n);
-      for (let k = 0; k < n; k++) order[next[linkDeal[k]!]!++] = linkActivity[k]!;
+      for (let i = 0; i < activities.length; i++) {
+        const count = lookup.dealsOf(activities[i]!.dealIds, linked);
+        for (let j = 0; j < count; j++) order[next[linked.deals[j]!]!++] = i;
+      }
     }
     this.start = start;
     this.order = order;
@@ -113,9 +103,37 @@ class DealLookup {
   private readonly deals: readonly Deal[];
   private last = -1;
   private byId: Map<string, number> | undefined;
+  /** Activities of one deal usually share one dealIds array: its single deal is looked up once. */
+  private lastIds: readonly string[] | undefined;
+  private lastIdsDeal = -1;
 
   constructor(deals: readonly Deal[]) {
     this.deals = deals;
+  }
+
+  /**
+   * Writes the indexes of the deals that `ids` names to links.deals[0..n) and returns n: each
+   * deal once, in the order of `ids`, ids that name no deal left out.
+   */
+  dealsOf(ids: readonly string[], links: Links): number {
+    if (ids.length === 1) {
+      if (ids !== this.lastIds) {
+        this.lastIds = ids;
+        this.lastIdsDeal = this.indexOf(ids[0]!) ?? -1;
+      }
+      if (this.lastIdsDeal < 0) return 0;
+      links.deals[0] = this.lastIdsDeal;
+      return 1;
+    }
+    let n = 0;
+    for (let j = 0; j < ids.length; j++) {
+      const d = this.indexOf(ids[j]!);
+      // An activity listing the same deal twice is listed under it once.
+      if (d === undefined || (j > 0 && ids.indexOf(ids[j]!) < j)) continue;
+      if (n === links.deals.length) links.deals = grow(links.deals);
+      links.deals[n++] = d;
+    }
+    return n;
   }
 
   indexOf(id: string): number | undefined {
@@ -136,6 +154,11 @@ class DealLookup {
     if (d !== undefined) this.last = d;
     return d;
   }
+}
+
+/** The deals of one activity, reused from activity to activity. */
+class Links {
+  deals = new Int32Array(16);
 }
 
 /** into[n] = a, growing `into` only when it is full; returns n + 1. */

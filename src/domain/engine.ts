@@ -5,6 +5,7 @@
  */
 import { ActivityIndex } from './activity-index.js';
 import { AttainmentTallies } from './attainment.js';
+import { ChunkedList } from './chunked-list.js';
 import { compareText } from './compare.js';
 import { evaluate } from './evaluate-deal.js';
 import { type OrgContext, prepareOrg } from './org-context.js';
@@ -58,7 +59,9 @@ export function evaluateAll(
 export function compute(snapshot: Snapshot, policy: Policy): ComputeResult {
   const ctx = prepareOrg(snapshot, policy);
   const tallies = new AttainmentTallies(ctx);
-  const decisions: Decision[] = [];
+  // One or two decisions per won deal, appended in chunks: a million-deal org would otherwise
+  // leave twice the final array behind as outgrown backing stores while the compute runs.
+  const kept = new ChunkedList<Decision>();
   let inDealOrder = true;
   let lastDealId: string | undefined;
   // Each evaluation goes into the attainment tallies as it is made; its decisions are kept and
@@ -68,11 +71,12 @@ export function compute(snapshot: Snapshot, policy: Policy): ComputeResult {
     lastDealId = ev.dealId;
     // Each evaluation's decisions are already sorted by level, then managerId.
     const ds = ev.decisions;
-    for (let i = 0; i < ds.length; i++) decisions.push(ds[i]!);
+    for (let i = 0; i < ds.length; i++) kept.push(ds[i]!);
     tallies.add(ev);
   });
   // Sorted by dealId; deals usually come sorted by id already (CRM ids grow with time). The sort
   // is stable, so each deal's decisions keep their order by level, then managerId.
+  const decisions = kept.toArray();
   if (!inDealOrder) decisions.sort((a, b) => compareText(a.dealId, b.dealId));
   return { decisions, attainment: tallies.rows() };
 }

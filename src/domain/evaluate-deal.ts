@@ -293,7 +293,7 @@ function decide(ctx: OrgContext, deal: Deal, day: CloseDay, e: Evaluated, amount
             : sumCents(portions.map((p) => p.corporate)),
       period: day.period,
       evidence: evidence.map((x) => x.activity.id),
-      reason: creditedReason(evidence) + (portions === null ? '' : splitsClause(ctx, portions)),
+      reason: creditedReason(evidence, portions === null ? '' : splitsClause(ctx, portions)),
     };
   }
   return {

@@ -30,22 +30,31 @@ function verb(item: EvidenceItem): string {
 
 /**
  * "attended meeting 00U1 on 2026-03-10 with buyer@globex.com; made call 00T2 on ...": in date
- * order (then by id), as a person retells it; `evidence` itself stays sorted by id.
+ * order (then by id), as a person retells it; `evidence` itself stays sorted by id. `tail` ends
+ * the sentence (the splits clause).
+ *
+ * Joined from its pieces in one go: a sentence built with `+` or a template literal is a rope of
+ * a dozen 32-byte nodes, and a million-deal org keeps one per credited decision; a join is one
+ * flat string.
  */
-export function creditedReason(evidence: readonly EvidenceItem[]): string {
+export function creditedReason(evidence: readonly EvidenceItem[], tail = ''): string {
   const chronological =
     evidence.length > 1
       ? [...evidence].sort((a, b) => compareText(a.date, b.date) || compareText(a.activity.id, b.activity.id))
       : evidence;
-  const parts: string[] = [];
+  const pieces: string[] = [];
   for (let i = 0; i < chronological.length && i < NAMED_EVIDENCE; i++) {
     const e = chronological[i]!;
-    const withWhom = e.external === undefined ? '' : ` with ${participantLabel(e.external)}`;
-    parts.push(`${verb(e)} ${e.activity.kind} ${e.activity.id} on ${e.date}${withWhom}`);
+    if (i > 0) pieces.push('; ');
+    pieces.push(verb(e), ' ', e.activity.kind, ' ', e.activity.id, ' on ', e.date);
+    if (e.external !== undefined) pieces.push(' with ', participantLabel(e.external));
   }
   const more = evidence.length - NAMED_EVIDENCE;
-  if (more > 0) parts.push(`and ${more} more counting ${more === 1 ? 'activity' : 'activities'}`);
-  return parts.join('; ');
+  if (more > 0) {
+    pieces.push('; and ', String(more), ' more counting ', more === 1 ? 'activity' : 'activities');
+  }
+  pieces.push(tail);
+  return pieces.join('');
 }
 
 /** "meeting or call", from the policy's activity kinds, in a fixed order. */
@@ -73,7 +82,15 @@ export function uncreditedReason(
   if (evidence.length > 0) {
     const ids = evidence.map((e) => e.activity.id).join(', ');
     const n = evidence.length;
-    return `participated in ${n} counting ${n === 1 ? 'activity' : 'activities'} (${ids}), policy requires ${ctx.policy.minActivities}`;
+    // One flat string per decision, as creditedReason says why.
+    return [
+      'participated in ',
+      String(n),
+      n === 1 ? ' counting activity (' : ' counting activities (',
+      ids,
+      '), policy requires ',
+      String(ctx.policy.minActivities),
+    ].join('');
   }
   let reason = day.absentReasons.get(countingTotal);
   if (reason === undefined) {

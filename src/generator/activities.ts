@@ -10,11 +10,15 @@
  * few (skip-level). About 3% are linked only to the account.
  *
  * Memory: at a million deals this makes about five million records, so everything repeated is
- * shared rather than copied: participant objects per (person, role, status), one participants
- * array per variant of a deal's meetings and calls, one `dealIds` array per deal, and the date
- * and instant strings from the calendar. Shared objects and arrays are frozen, so a consumer that
- * tries to change one fails loudly instead of changing many records at once.
+ * shared rather than copied: participant objects per (person, role, status), participants arrays
+ * by content (a deal's meetings and calls of one variant share one, and so do deals of one account
+ * whose owner meets the same buyers with the same replies: about a quarter of all such arrays), one
+ * `dealIds` array per deal, and the date and instant strings from the calendar. Shared objects and
+ * arrays are frozen, so a consumer that tries to change one fails loudly instead of changing many
+ * records at once.
  */
+
+import type { ChunkedList } from '../domain/chunked-list.js';
 import {
   type Activity,
   PARTICIPANT_STATUSES,
@@ -63,13 +67,29 @@ const Variant = {
 } as const;
 type Variant = (typeof Variant)[keyof typeof Variant];
 const VARIANT_COUNT = 8;
+/** 2^23 slots (32 MB) hold the distinct arrays of about two million deals. */
+const INTERN_TABLE_MAX_BITS = 23;
 
 export class ActivityDrawer {
   private meetings = 0;
   private calls = 0;
-  private readonly userParticipants: (Participant | undefined)[];
-  private readonly contactParticipants: (Participant | undefined)[];
+  /**
+   * Participant objects by code: (user * 2 + role) * STATUSES.length + status for users, then
+   * contactBase + contact * STATUSES.length + status for contacts.
+   */
+  private readonly participants: (Participant | undefined)[];
+  private readonly contactBase: number;
   private readonly variants: (Participant[] | undefined)[] = new Array(VARIANT_COUNT);
+  /** The codes of the participants array being built, codes[0..codeCount). */
+  private readonly codes: number[] = [];
+  private codeCount = 0;
+  /**
+   * Participants arrays by content: an open-addressing hash table of 1 + the index in `out` of
+   * the first activity that holds the array (0 = empty slot). An index rather than the array
+   * itself, so the table is a flat typed array and not a million more references to trace.
+   */
+  private readonly interned: Int32Array;
+  private internedCount = 0;
   private readonly committee: number[] = [];
   private readonly noDeal: string[] = Object.freeze([]) as unknown as string[];
 
@@ -79,10 +99,16 @@ export class ActivityDrawer {
     private readonly org: Hierarchy,
     private readonly accounts: Accounts,
     private readonly perDeal: number,
-    private readonly out: Activity[],
+    private readonly out: ChunkedList<Activity>,
+    deals: number,
   ) {
-    this.userParticipants = new Array(org.users.length * 2 * STATUSES.length);
-    this.contactParticipants = new Array(accounts.contactIds.length * STATUSES.length);
+    this.contactBase = org.users.length * 2 * STATUSES.length;
+    this.participants = new Array(this.contactBase + accounts.contactIds.length * STATUSES.length);
+    // About 1.7 distinct arrays per deal at 5 activities a deal, at most VARIANT_COUNT: room for
+    // 4 per deal keeps probes short; the table stops taking new arrays once 70% full.
+    this.interned = new Int32Array(
+      2 ** Math.min(INTERN_TABLE_MAX_BITS, Math.ceil(Math.log2(deals * 4 + 1024))),
+    );
   }
 
   /** Draws the activities of the deal just drawn (its facts) and appends them to `out`. */
@@ -196,84 +222,126 @@ export class ActivityDrawer {
     return other === facts.owner || !org.employedOn(other, facts.closeIdx) ? -1 : other;
   }
 
+  /**
+   * The participants of one variant, drawn as codes and then looked up by content. The draws are
+   * the same whether or not an equal array exists already, so sharing never changes the org.
+   */
   private buildVariant(variant: Variant, facts: DealFacts, peer: number): Participant[] {
     const { rng } = this;
-    const list: Participant[] = [];
+    this.codeCount = 0;
     const owner = facts.owner;
     const buyers = (reply: boolean) => {
-      for (const c of this.committee) {
-        list.push(this.contact(c, reply ? rng.weighted(EXTERNAL_REPLIES) : ACCEPTED));
-      }
+      for (const c of this.committee) this.contact(c, reply ? rng.weighted(EXTERNAL_REPLIES) : ACCEPTED);
     };
     const internal = (user: number) => this.user(user, ATTENDEE, rng.weighted(INTERNAL_REPLIES));
     switch (variant) {
       case Variant.Meeting:
-        list.push(this.user(owner, ORGANIZER, ACCEPTED));
+        this.user(owner, ORGANIZER, ACCEPTED);
         buyers(true);
         break;
       case Variant.MeetingWithManager:
-        list.push(this.user(owner, ORGANIZER, ACCEPTED), internal(facts.manager));
+        this.user(owner, ORGANIZER, ACCEPTED);
+        internal(facts.manager);
         buyers(true);
         break;
       case Variant.MeetingWithDirector:
-        list.push(this.user(owner, ORGANIZER, ACCEPTED));
-        if (rng.chance(0.5)) list.push(internal(facts.manager));
-        list.push(internal(facts.director));
+        this.user(owner, ORGANIZER, ACCEPTED);
+        if (rng.chance(0.5)) internal(facts.manager);
+        internal(facts.director);
         buyers(true);
         break;
-      case Variant.InternalMeeting:
+      case Variant.InternalMeeting: {
         // A deal review with no buyer present: never counts under the external-participant rule.
-        list.push(this.user(owner, ORGANIZER, ACCEPTED));
-        list.push(internal(facts.manager >= 0 && rng.chance(0.7) ? facts.manager : peer >= 0 ? peer : owner));
-        if (list[1]!.userId === list[0]!.userId) list.pop();
+        this.user(owner, ORGANIZER, ACCEPTED);
+        const other = facts.manager >= 0 && rng.chance(0.7) ? facts.manager : peer >= 0 ? peer : owner;
+        internal(other);
+        if (other === owner) this.codeCount--;
         break;
+      }
       case Variant.PeerMeeting:
-        list.push(this.user(peer, ORGANIZER, ACCEPTED), this.user(owner, ATTENDEE, ACCEPTED));
+        this.user(peer, ORGANIZER, ACCEPTED);
+        this.user(owner, ATTENDEE, ACCEPTED);
         buyers(true);
         break;
       case Variant.Call:
-        list.push(this.user(owner, ORGANIZER, ATTENDED), this.contact(rng.pick(this.committee), ATTENDED));
+        this.user(owner, ORGANIZER, ATTENDED);
+        this.contact(rng.pick(this.committee), ATTENDED);
         break;
       case Variant.UnansweredCall:
-        list.push(this.user(owner, ORGANIZER, ATTENDED), this.contact(rng.pick(this.committee), NO_SHOW));
+        this.user(owner, ORGANIZER, ATTENDED);
+        this.contact(rng.pick(this.committee), NO_SHOW);
         break;
       case Variant.ManagerCall:
-        list.push(
-          this.user(facts.manager, ORGANIZER, ATTENDED),
-          this.contact(rng.pick(this.committee), rng.chance(0.85) ? ATTENDED : NO_SHOW),
-        );
+        this.user(facts.manager, ORGANIZER, ATTENDED);
+        this.contact(rng.pick(this.committee), rng.chance(0.85) ? ATTENDED : NO_SHOW);
         break;
     }
-    // A copy of exactly its length: an array grown by push keeps room for 17 elements.
-    return Object.freeze(list.slice()) as unknown as Participant[];
+    return this.intern();
   }
 
-  private user(user: number, role: number, status: number): Participant {
-    const key = (user * 2 + role) * STATUSES.length + status;
-    let p = this.userParticipants[key];
-    if (p === undefined) {
-      p = Object.freeze({
-        userId: this.org.users[user]!.id,
-        role: role === ORGANIZER ? 'organizer' : 'attendee',
-        status: STATUSES[status]!,
-      }) as Participant;
-      this.userParticipants[key] = p;
+  /** Adds a user participant to the array being built. */
+  private user(user: number, role: number, status: number): void {
+    this.codes[this.codeCount++] = (user * 2 + role) * STATUSES.length + status;
+  }
+
+  /** Adds a contact participant to the array being built. */
+  private contact(contact: number, status: number): void {
+    this.codes[this.codeCount++] = this.contactBase + contact * STATUSES.length + status;
+  }
+
+  /**
+   * The participants array of codes[0..codeCount): an equal one made before, or a new frozen one,
+   * which the activity about to be appended to `out` will hold.
+   */
+  private intern(): Participant[] {
+    const { codes, codeCount, interned } = this;
+    let h = codeCount;
+    for (let i = 0; i < codeCount; i++) h = Math.imul(h ^ codes[i]!, 0x9e3779b1) ^ (h >>> 15);
+    h ^= h >>> 16;
+    const mask = interned.length - 1;
+    let slot = h & mask;
+    for (let at = interned[slot]!; at !== 0; slot = (slot + 1) & mask, at = interned[slot]!) {
+      const candidate = this.out.get(at - 1).participants;
+      if (this.holdsCodes(candidate)) return candidate;
     }
-    return p;
+    const list: Participant[] = [];
+    for (let i = 0; i < codeCount; i++) list.push(this.participant(codes[i]!));
+    // A copy of exactly its length: an array grown by push keeps room for 17 elements.
+    const frozen = Object.freeze(list.slice()) as unknown as Participant[];
+    if (this.internedCount < interned.length * 0.7) {
+      interned[slot] = this.out.length + 1;
+      this.internedCount++;
+    }
+    return frozen;
   }
 
-  private contact(contact: number, status: number): Participant {
-    const key = contact * STATUSES.length + status;
-    let p = this.contactParticipants[key];
-    if (p === undefined) {
+  private holdsCodes(list: readonly Participant[]): boolean {
+    if (list.length !== this.codeCount) return false;
+    for (let i = 0; i < list.length; i++) if (list[i] !== this.participants[this.codes[i]!]) return false;
+    return true;
+  }
+
+  private participant(code: number): Participant {
+    let p = this.participants[code];
+    if (p !== undefined) return p;
+    const status = STATUSES[code % STATUSES.length]!;
+    if (code < this.contactBase) {
+      const key = Math.floor(code / STATUSES.length);
+      p = Object.freeze({
+        userId: this.org.users[key >> 1]!.id,
+        role: (key & 1) === ORGANIZER ? 'organizer' : 'attendee',
+        status,
+      }) as Participant;
+    } else {
+      const contact = Math.floor((code - this.contactBase) / STATUSES.length);
       p = Object.freeze({
         contactId: this.accounts.contactIds[contact]!,
         email: this.accounts.contactEmails[contact]!,
         role: 'attendee',
-        status: STATUSES[status]!,
+        status,
       }) as Participant;
-      this.contactParticipants[key] = p;
     }
+    this.participants[code] = p;
     return p;
   }
 }

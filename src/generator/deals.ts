@@ -34,6 +34,8 @@ const THREE_WAY = [
   ['33.34', '33.33', '33.33'],
 ];
 const NO_SPLITS: Split[] = Object.freeze([]) as unknown as Split[];
+const PERCENTS = [...new Set([...TWO_WAY, ...THREE_WAY].flat())];
+const PERCENT_INDEX = new Map(PERCENTS.map((p, i) => [p, i]));
 /** " - Renewal" and the like, made once so each deal name is one join rather than two. */
 const NAME_ENDINGS = DEAL_KINDS.map((kind) => ` - ${kind}`);
 const NAME_ENDING_INDEXES = NAME_ENDINGS.map((_, i) => i);
@@ -56,6 +58,11 @@ export class DealDrawer {
   private readonly roundAmounts = new Map<number, string>();
   /** One flat name per (account, deal kind): joined per deal, a million names were a million ropes. */
   private readonly names: (string | undefined)[] = [];
+  /**
+   * Split records by (user, percent): a rep's 60% share looks the same on every deal, and there
+   * are about a quarter of a million of them at a million deals. Frozen, as they are shared.
+   */
+  private readonly splits: (Split | undefined)[] = [];
 
   constructor(
     private readonly rng: Rng,
@@ -159,7 +166,17 @@ export class DealDrawer {
       if (!chosen.includes(other) && org.employedOn(other, closeIdx)) chosen.push(other);
     }
     if (chosen.length < percents.length) return NO_SPLITS;
-    return chosen.map((u, i) => ({ userId: org.users[u]!.id, percent: percents[i]! }));
+    return chosen.map((u, i) => this.split(u, percents[i]!));
+  }
+
+  private split(user: number, percent: string): Split {
+    const key = user * PERCENTS.length + PERCENT_INDEX.get(percent)!;
+    let split = this.splits[key];
+    if (split === undefined) {
+      split = Object.freeze({ userId: this.org.users[user]!.id, percent });
+      this.splits[key] = split;
+    }
+    return split;
   }
 }
 

@@ -4,6 +4,7 @@
  * snapshot, byte for byte once written; the clock is never read (`asOf` is an option).
  */
 import { DateTime } from 'luxon';
+import { ChunkedList } from '../domain/chunked-list.js';
 import type { Activity, Deal, Snapshot } from '../domain/snapshot.js';
 import { InputError } from '../errors.js';
 import { buildAccounts } from './accounts.js';
@@ -53,8 +54,9 @@ export function generateOrg(options: GenerateOptions): Snapshot {
   const accounts = buildAccounts(root.split(), o.deals, org.reps.length);
   const rates = buildRates(root.split(), calendar);
 
-  const deals: Deal[] = [];
-  const activities: Activity[] = [];
+  // Millions of records: appended in chunks, each list made one exact-size array at the end.
+  const deals = new ChunkedList<Deal>();
+  const activities = new ChunkedList<Activity>();
   const dealDrawer = new DealDrawer(root.split(), calendar, org, accounts, rates);
   const activityDrawer = new ActivityDrawer(
     root.split(),
@@ -63,6 +65,7 @@ export function generateOrg(options: GenerateOptions): Snapshot {
     accounts,
     o.activitiesPerDeal,
     activities,
+    o.deals,
   );
   for (let n = 0; n < o.deals; n++) {
     const deal = dealDrawer.draw(n);
@@ -80,8 +83,8 @@ export function generateOrg(options: GenerateOptions): Snapshot {
     internalDomains: [domain],
     users: org.users,
     managerHistory: org.managerHistory,
-    deals,
-    activities,
+    deals: deals.toArray(),
+    activities: activities.toArray(),
     quotas,
     rates: rates.rates,
   };

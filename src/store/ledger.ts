@@ -91,8 +91,12 @@ export class Ledger {
   /** Stores these evaluations; an evaluation equal to the stored one changes nothing. */
   apply(evaluations: readonly DealEvaluation[]): Promise<ApplyResult> {
     const wanted = new Map<string, string>();
-    for (const ev of evaluations) wanted.set(ev.dealId, JSON.stringify(ev));
-    return this.write(wanted);
+    const parsed = new Map<string, DealEvaluation>();
+    for (const ev of evaluations) {
+      wanted.set(ev.dealId, JSON.stringify(ev));
+      parsed.set(ev.dealId, ev);
+    }
+    return this.write(wanted, parsed);
   }
 
   /** Removes deals that no longer exist in the CRM; their manager-periods are rebuilt without them. */
@@ -138,7 +142,11 @@ export class Ledger {
     return this.redis.hlen(this.keys.ledger);
   }
 
-  private async write(wanted: Map<string, string>): Promise<ApplyResult> {
+  /** `parsed`: the evaluations `wanted` holds as JSON, when the caller has them (no parse again). */
+  private async write(
+    wanted: Map<string, string>,
+    parsed: ReadonlyMap<string, DealEvaluation> = new Map(),
+  ): Promise<ApplyResult> {
     const changed: string[] = [];
     const touched = new Map<string, ManagerPeriod>();
     let ids = [...wanted.keys()];
@@ -166,7 +174,10 @@ export class Ledger {
             expected: before === null ? '' : sha1(before),
             value,
             old: before === null ? [] : touchedManagerPeriods(JSON.parse(before) as DealEvaluation),
-            next: value === '' ? [] : touchedManagerPeriods(JSON.parse(value) as DealEvaluation),
+            next:
+              value === ''
+                ? []
+                : touchedManagerPeriods(parsed.get(id) ?? (JSON.parse(value) as DealEvaluation)),
           });
         });
         if (changes.length === 0) continue;

@@ -140,6 +140,47 @@ describe('playercoach backfill against the Salesforce sandbox', () => {
     expect(real.stderr.includes(String.fromCharCode(27))).toBe(false);
   });
 
+  it('stops at the API budget guard with the reason, the resume command and exit code 3', async () => {
+    // 1% of a 2,000-call day: 20 calls, a few pages' worth.
+    const env = { ...cliEnv(straight), BACKFILL_BUDGET_SHARE: '0.01' };
+    straight.resetStats();
+    straight.salesforce!.setSwitches({ dailyApiLimit: 2000 });
+    try {
+      const run = await runCli(['backfill', ...RANGE_FLAGS, ...PAGE_FLAGS], env);
+      expect(run.code).toBe(3);
+      const id = startedId(run.stderr)!;
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^Backfill ${id} paused after \\d+ of 240 deals: API budget: \\d+ calls used since the start.* may use \\d+ \\(1% of the \\d+ daily calls`,
+          'm',
+        ),
+      );
+      expect(run.stdout).toContain(`Resume it with: playercoach backfill --tenant acme --resume ${id}`);
+      const paused = (await backfillsOf(redis, straight).get(id))!;
+      expect(paused).toMatchObject({ status: 'paused', allPagesDone: false });
+      // The CLI's one count call comes out of the day's calls before the backfill takes its share.
+      expect(paused.budget!.allowed).toBeLessThanOrEqual(20);
+      expect(paused.apiCalls).toBeLessThanOrEqual(paused.budget!.allowed);
+    } finally {
+      straight.salesforce!.setSwitches({ dailyApiLimit: 1_000_000 });
+    }
+  });
+
+  it('with --no-local-worker, says so when no worker takes the backfill', async () => {
+    const run = spawnCli(
+      ['backfill', ...RANGE_FLAGS, '--no-local-worker', '--worker-wait', '1'],
+      cliEnv(straight),
+    );
+    await untilStderr(run, (s) => s.includes('no worker is taking backfill jobs'));
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.stderr).toMatch(
+      /no worker is taking backfill jobs: start `playercoach worker` or drop --no-local-worker/,
+    );
+    expect(stopped.code).toBe(130);
+    expect(stopped.stdout).toMatch(/paused after 0 of 240 deals: interrupted from the CLI \(SIGINT\)/);
+  });
+
   it('pauses on Ctrl-C with the resume command, and --resume ends where a run straight through ends', async () => {
     const env = cliEnv(interrupted);
     const store = backfillsOf(redis, interrupted);
@@ -174,5 +215,33 @@ describe('playercoach backfill against the Salesforce sandbox', () => {
     expect(Object.keys(expected.deals).length).toBeGreaterThan(DEALS / 4);
     expect(await interrupted.crmFields(RANGE)).toEqual(expected);
     expect(Object.entries(interrupted.writeCounts()).filter(([, n]) => n > 1)).toEqual([]);
+  });
+  it('reports a page that failed for good with exit code 1, and leaves the backfill paused to resume', async () => {
+    // A wrong client secret: the CLI's first calls work with the access token it has, and once
+    // the token expires, the refresh is refused for good.
+    const env = { ...cliEnv(straight), SALESFORCE_CLIENT_SECRET: 'not-the-secret' };
+    const store = backfillsOf(redis, straight);
+    straight.salesforce!.setSwitches({ latencyMs: 40 });
+    try {
+      const run = spawnCli(['backfill', ...RANGE_FLAGS, ...PAGE_FLAGS], env);
+      const id = startedId(await untilStderr(run, (s) => startedId(s) !== null))!;
+      await untilState(store, id, (s) => s.pages >= 1);
+      straight.salesforce!.expireAccessTokens();
+      const failed = await run.done;
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(
+        new RegExp(
+          `^Backfill ${id} paused after \\d+ of 240 deals: page \\d+ failed for good: AUTH_EXPIRED`,
+          'm',
+        ),
+      );
+      expect(failed.stdout).toContain(`Resume it with: playercoach backfill --tenant acme --resume ${id}`);
+      expect(await store.get(id)).toMatchObject({
+        status: 'paused',
+        reason: expect.stringMatching(/failed for good/),
+      });
+    } finally {
+      straight.salesforce!.setSwitches({ latencyMs: 0 });
+    }
   });
 });

@@ -5,6 +5,10 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import { createSecretBox } from '../../src/crypto.js';
+import { keyLayout } from '../../src/store/keys.js';
+import { createTenantStore } from '../../src/tenants/tenant-store.js';
 import { TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
 const BIN = new URL('../../bin/playercoach.js', import.meta.url).pathname;
@@ -48,4 +52,20 @@ export async function cliJson<T = Record<string, unknown>>(args: readonly string
   const r = await runCli(args, env);
   if (r.code !== 0) throw new Error(`playercoach ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
   return JSON.parse(r.stdout) as T;
+}
+
+/** Creates a tenant directly in the store the CLI of `env` reads, for tests about other commands. */
+export async function seedTenant(env: CliEnv, body: unknown): Promise<void> {
+  const redis = new Redis(env.REDIS_URL ?? TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  try {
+    const tenants = createTenantStore({
+      redis,
+      keys: keyLayout(env.KEY_PREFIX!),
+      box: createSecretBox(Buffer.from(env.ENCRYPTION_KEY!, 'hex')),
+      now: Date.now,
+    });
+    await tenants.create(body);
+  } finally {
+    await redis.quit();
+  }
 }

@@ -13,6 +13,11 @@ export type ReadmeCommand =
 export interface Coverage {
   files: readonly string[];
   needle: string;
+  /**
+   * For an npm script run by a test without npm: what the script must be, so the test runs what
+   * `npm run` runs.
+   */
+  script?: string;
 }
 
 const SHELL_FENCES = new Set(['', 'sh', 'bash', 'shell', 'console']);
@@ -146,6 +151,11 @@ function checkCoverage(c: ReadmeCommand, ctx: CheckContext): string[] {
   if (holding.length === 0) {
     problems.push(
       `coverage table: none of ${entry.files.join(', ')} contains ${entry.needle} (for "${c.key}")`,
+    );
+  }
+  if (c.kind === 'npm' && entry.script !== undefined && ctx.scripts[c.script] !== entry.script) {
+    problems.push(
+      `coverage table: package.json's "${c.script}" is "${ctx.scripts[c.script]}", not "${entry.script}" that the test runs`,
     );
   }
   if (c.kind === 'cli') {

@@ -22,10 +22,27 @@ export class Table {
   readonly rows = new Map<string, SfRecord>();
   /** field → value → the records holding it (the current objects, replaced on update). */
   private readonly indexes = new Map<string, Map<SfValue, SfRecord[]>>();
-  /** Bumped on every change, so caches keyed on it (sorted views) know when to rebuild. */
+  /** Bumped on every change. */
   version = 0;
+  /** Bumped when a row is added or removed, not when one is updated. */
+  membership = 0;
+  /**
+   * field → bumped whenever a row's value of it changes; kept only for the fields someone asked
+   * about (`fieldVersion`), so a cache over a few fields (a sorted view on CloseDate, Id) survives
+   * updates of the others, as a backfill writing playercoach's fields between its pages makes.
+   */
+  private readonly fieldVersions = new Map<string, number>();
 
   constructor(public def: ObjectDef) {}
+
+  fieldVersion(field: string): number {
+    let v = this.fieldVersions.get(field);
+    if (v === undefined) {
+      v = 0;
+      this.fieldVersions.set(field, v);
+    }
+    return v;
+  }
 
   get(id: string): SfRecord | undefined {
     return this.rows.get(id);
@@ -40,6 +57,10 @@ export class Table {
     }
     this.rows.set(rec.Id, rec);
     this.version++;
+    if (old === undefined) this.membership++;
+    else
+      for (const [field, v] of this.fieldVersions)
+        if ((old[field] ?? null) !== (rec[field] ?? null)) this.fieldVersions.set(field, v + 1);
   }
 
   delete(id: string): SfRecord | undefined {
@@ -48,6 +69,7 @@ export class Table {
     for (const [field, index] of this.indexes) removeFromIndex(index, old[field] ?? null, old);
     this.rows.delete(id);
     this.version++;
+    this.membership++;
     return old;
   }
 

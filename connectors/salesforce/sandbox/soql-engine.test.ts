@@ -260,3 +260,66 @@ describe('keyset pages', () => {
     );
   });
 });
+
+describe('the sorted view behind ORDER BY ... LIMIT', () => {
+  type Op =
+    | { kind: 'insert' | 'move'; id: number; day: number }
+    | { kind: 'amount'; id: number; amount: number }
+    | { kind: 'delete'; id: number };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({
+      kind: fc.constantFrom('insert' as const, 'move' as const),
+      id: fc.integer({ min: 0, max: 30 }),
+      day: fc.integer({ min: 1, max: 9 }),
+    }),
+    fc.record({
+      kind: fc.constant('amount' as const),
+      id: fc.integer({ min: 0, max: 30 }),
+      amount: fc.nat(9),
+    }),
+    fc.record({ kind: fc.constant('delete' as const), id: fc.integer({ min: 0, max: 30 }) }),
+  );
+
+  it('answers with the current rows in the current order after any inserts, updates and deletes', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), fc.integer({ min: 1, max: 8 }), (ops, limit) => {
+        const store = new OrgStore();
+        const table = store.table('Opportunity');
+        const query = `SELECT Id, CloseDate, Amount FROM Opportunity WHERE Amount > 2 ORDER BY CloseDate, Id LIMIT ${limit}`;
+        for (const o of ops) {
+          const id = `006${String(o.id).padStart(4, '0')}`;
+          const old = table.get(id);
+          if (o.kind === 'delete') table.delete(id);
+          else if (o.kind === 'insert' || (o.kind === 'move' && old !== undefined))
+            table.put({ Amount: 5, ...old, Id: id, CloseDate: `2026-02-0${o.day}` } as SfRecord);
+          else if (o.kind === 'amount' && old !== undefined) table.put({ ...old, Amount: o.amount });
+          // Runs after every step, so a view built earlier is what the next step is checked against.
+          const expected = [...table.rows.values()]
+            .filter((r) => (r['Amount'] as number) > 2)
+            .sort(
+              (a, b) =>
+                String(a['CloseDate']).localeCompare(String(b['CloseDate'])) || a.Id.localeCompare(b.Id),
+            )
+            .slice(0, limit)
+            .map((r) => ({ Id: r.Id, CloseDate: r['CloseDate'], Amount: r['Amount'] }));
+          expect(run(store, query).map(({ attributes: _, ...r }) => r)).toEqual(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is kept when only fields outside the ORDER BY change', () => {
+    const store = org();
+    const table = store.table('Opportunity');
+    const query = 'SELECT Id, Amount FROM Opportunity ORDER BY CloseDate, Id LIMIT 2';
+    expect(run(store, query).map((r) => r['Amount'])).toEqual([100, 200]);
+    const before = table.fieldVersion('CloseDate');
+    table.put({ ...table.get('006B')!, Amount: 250 });
+    expect(table.fieldVersion('CloseDate')).toBe(before);
+    expect(run(store, query).map((r) => r['Amount'])).toEqual([100, 250]);
+    table.put({ ...table.get('006A')!, CloseDate: '2026-12-31' });
+    expect(table.fieldVersion('CloseDate')).toBe(before + 1);
+    expect(ids(run(store, query))).toEqual(['006B', '006C']);
+  });
+});

@@ -9,7 +9,8 @@
  *
  * Speed: `Id IN (...)` and `<reference> IN (...)` in the top-level AND chain go through the
  * table's index, only matching rows are sorted, and a scan with ORDER BY + LIMIT walks a sorted
- * view cached until the table changes, so keyset paging over 100k opportunities stays cheap.
+ * view cached until a row is added or removed or an ordered field changes, so keyset paging over
+ * 100k opportunities stays cheap while a backfill writes other fields between its pages.
  */
 import {
   type Condition,
@@ -94,6 +95,8 @@ export interface CompiledQuery {
   keysetAfter: SfRecord | null;
   order: Comparator | null;
   orderKey: string | null;
+  /** The queried object's fields the order reads; null when it follows a parent path. */
+  orderFields: string[] | null;
   limit: number | null;
   offset: number;
 }
@@ -150,6 +153,7 @@ export function compileQuery(soql: string, ctx: QueryContext): CompiledQuery {
     keysetAfter: ast ? compiler.keysetAfter(def, ast, orderBy) : null,
     order: orderBy.length > 0 ? compiler.comparator(def, orderBy) : null,
     orderKey: orderBy.length > 0 ? JSON.stringify(orderBy) : null,
+    orderFields: compiler.orderFields(def, orderBy),
     limit: parsed.limit ?? null,
     offset: parsed.offset ?? 0,
   };
@@ -175,13 +179,13 @@ export function executeQuery(q: CompiledQuery): SfRecord[] {
     // Keyset pages: walk the cached sorted view and stop as soon as the page is full.
     const wanted = q.offset + q.limit;
     const out: SfRecord[] = [];
-    const rows = sortedView(table, q.orderKey!, q.order);
+    const ids = sortedView(table, q.orderKey!, q.order, q.orderFields);
     for (
-      let i = q.keysetAfter === null ? 0 : firstAfter(rows, q.keysetAfter, q.order);
-      i < rows.length;
+      let i = q.keysetAfter === null ? 0 : firstAfter(table, ids, q.keysetAfter, q.order);
+      i < ids.length;
       i++
     ) {
-      const rec = rows[i]!;
+      const rec = table.get(ids[i]!)!;
       if (q.where !== null && !q.where(rec)) continue;
       out.push(rec);
       if (out.length >= wanted) break;
@@ -206,12 +210,12 @@ export function childRows(sub: CompiledSubquery, parentId: string): SfRecord[] {
 }
 
 /** The index of the first row ordered strictly after `position` (binary search). */
-function firstAfter(rows: readonly SfRecord[], position: SfRecord, order: Comparator): number {
+function firstAfter(table: Table, ids: readonly string[], position: SfRecord, order: Comparator): number {
   let lo = 0;
-  let hi = rows.length;
+  let hi = ids.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (order(rows[mid]!, position) <= 0) lo = mid + 1;
+    if (order(table.get(ids[mid]!)!, position) <= 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -221,19 +225,46 @@ function byId(a: SfRecord, b: SfRecord): number {
   return a.Id < b.Id ? -1 : a.Id > b.Id ? 1 : 0;
 }
 
-const sortedViews = new WeakMap<Table, Map<string, { version: number; rows: SfRecord[] }>>();
+/**
+ * The ids of a table's rows in one ORDER BY, kept until a row is added or removed or one of the
+ * ordered fields changes on some row. Ids rather than records: records are replaced on update,
+ * so a view survives updates of the other fields and is read through the table's current rows.
+ */
+interface SortedView {
+  /** `membership`, then the version of each ordered field, when the view was built. */
+  stamp: number[];
+  ids: string[];
+}
 
-function sortedView(table: Table, key: string, order: Comparator): SfRecord[] {
+const sortedViews = new WeakMap<Table, Map<string, SortedView>>();
+
+function viewStamp(table: Table, fields: readonly string[] | null): number[] {
+  // An order through a parent path depends on other tables: any change of this one rebuilds it.
+  if (fields === null) return [table.version];
+  return [table.membership, ...fields.map((f) => table.fieldVersion(f))];
+}
+
+function sortedView(
+  table: Table,
+  key: string,
+  order: Comparator,
+  fields: readonly string[] | null,
+): string[] {
   let views = sortedViews.get(table);
   if (views === undefined) {
     views = new Map();
     sortedViews.set(table, views);
   }
+  const stamp = viewStamp(table, fields);
   const cached = views.get(key);
-  if (cached !== undefined && cached.version === table.version) return cached.rows;
-  const rows = [...table.rows.values()].sort(order);
-  views.set(key, { version: table.version, rows });
-  return rows;
+  if (cached !== undefined && sameStamp(cached.stamp, stamp)) return cached.ids;
+  const ids = [...table.rows.values()].sort(order).map((r) => r.Id);
+  views.set(key, { stamp, ids });
+  return ids;
+}
+
+function sameStamp(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -640,6 +671,18 @@ class Compiler {
         };
       }
     }
+  }
+
+  /** The direct fields an ORDER BY reads, or null if any key follows a parent path or is a function. */
+  orderFields(def: ObjectDef, orderBy: OrderByClause[]): string[] | null {
+    const fields: string[] = [];
+    for (const o of orderBy) {
+      if (!('field' in o)) return null;
+      const { directField } = this.resolve(def, o.field);
+      if (directField === null) return null;
+      fields.push(directField);
+    }
+    return fields;
   }
 
   comparator(def: ObjectDef, orderBy: OrderByClause[]): Comparator {

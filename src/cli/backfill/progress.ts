@@ -69,7 +69,9 @@ function budgetText(state: BackfillState): string {
 }
 
 /** One plain progress line: what a log keeps of a running backfill. */
-export function progressLine(state: BackfillState, total: number | null, etaMs: number | null): string {
+export function progressLine(state: BackfillState, counted: number | null, etaMs: number | null): string {
+  // The count was taken at the start; deals closed since may take a backfill past it.
+  const total = counted === null ? null : Math.max(counted, state.dealsPulled);
   const pulled =
     total === null
       ? `pulled ${state.dealsPulled} deals`
@@ -123,6 +125,11 @@ class Bars implements ProgressView {
   private readonly eta: Eta;
   private readonly multi: cliProgress.MultiBar;
   private readonly bars: Record<'pulled' | 'evaluated' | 'written' | 'calls', cliProgress.SingleBar>;
+  /**
+   * The latest note, as a line under the bars: cli-progress's own log() can lose lines or
+   * overwrite a bar when the terminal echoes a ^C, and a note matters most just then.
+   */
+  private readonly noteLine: cliProgress.SingleBar;
 
   constructor(private readonly settings: ProgressSettings) {
     this.eta = new Eta(settings.total, settings.now);
@@ -147,11 +154,12 @@ class Bars implements ProgressView {
       written: bar('written', 'deals'),
       calls: bar('API calls', 'of the budget'),
     };
+    this.noteLine = this.multi.create(1, 0, { note: '' }, { format: '{note}' });
   }
 
   update(state: BackfillState): void {
     const eta = this.eta.remainingMs(state.dealsPulled);
-    const total = this.settings.total ?? state.dealsPulled;
+    const total = Math.max(this.settings.total ?? 0, state.dealsPulled);
     const etaText =
       state.status !== 'running' ? state.status : `ETA ${eta === null ? '?' : formatDuration(eta)}`;
     this.bars.pulled.setTotal(total);
@@ -170,7 +178,7 @@ class Bars implements ProgressView {
   }
 
   note(line: string): void {
-    this.multi.log(`${line}\n`);
+    this.noteLine.update(0, { note: line });
   }
 
   stop(): void {
