@@ -146,6 +146,27 @@ describe('Salesforce write-back', () => {
     expect((await connector.writeBack(plan, again.current)).calls).toBe(0);
   });
 
+  it('never clears a quota an admin entered, even from a plan that knows none', async () => {
+    const { snapshot, current } = await pullSnapshot(connector, RANGE);
+    const plan = planFor(snapshot);
+    const row = plan.attainment[0]!;
+    // An admin types a quota after playercoach last pulled the org.
+    const user = org.user();
+    await user
+      .sobject('PC_Manager_Attainment__c')
+      .upsert({ PC_Key__c: row.key, PC_Quota__c: 12345 }, 'PC_Key__c');
+    const stale = { ...plan, attainment: [{ ...row, quota: null, attainment: null }] };
+    const report = await connector.writeBack(stale, current);
+    expect(report.failures).toEqual([]);
+    expect(report.written.attainment).toBe(1);
+    const rows = await user.query<Record<string, unknown>>(
+      `SELECT PC_Quota__c, PC_Credited__c FROM PC_Manager_Attainment__c WHERE PC_Key__c = '${row.key}'`,
+    );
+    expect(rows.records).toEqual([
+      expect.objectContaining({ PC_Quota__c: 12345, PC_Credited__c: Number(row.credited) }),
+    ]);
+  });
+
   it('reports records Salesforce refuses, with the reason, and writes the rest', async () => {
     const { snapshot, current } = await pullSnapshot(connector, RANGE);
     const plan = planFor(snapshot);

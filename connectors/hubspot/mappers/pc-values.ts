@@ -51,11 +51,15 @@ export function dealFieldsFromProperties(p: HsObject['properties']): DealFields 
   };
 }
 
+/**
+ * The quota is the admin's: it is sent as read, and left out when playercoach knows none (an org
+ * pulled before the quota was entered), so a write-back never clears a quota an admin typed in.
+ */
 export function attainmentToProperties(a: { key: string } & AttainmentFields): Record<string, string> {
   return {
     pc_manager: a.managerId,
     pc_period: a.period,
-    pc_quota: a.quota ?? '',
+    ...(a.quota === null ? {} : { pc_quota: a.quota }),
     pc_credited: a.credited,
     pc_attainment: a.attainment ?? '',
     pc_assisted_deals: String(a.assistedDeals),

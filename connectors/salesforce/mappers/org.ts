@@ -92,7 +92,11 @@ export function currentAttainmentFields(r: SfAttainment): { key: string; fields:
   };
 }
 
-/** The upsert record (by PC_Key__c) for one manager and period; amounts in the corporate currency. */
+/**
+ * The upsert record (by PC_Key__c) for one manager and period; amounts in the corporate currency.
+ * The quota is the admin's: sent as read, and left out when playercoach knows none (an org pulled
+ * before the quota was entered), so a write-back never clears a quota an admin typed in.
+ */
 export function attainmentUpsert(
   key: string,
   f: AttainmentFields,
@@ -103,7 +107,7 @@ export function attainmentUpsert(
     [ATT.key]: key,
     [ATT.manager]: f.managerId,
     [ATT.period]: f.period,
-    [ATT.quota]: f.quota === null ? null : toNumber(f.quota),
+    ...(f.quota === null ? {} : { [ATT.quota]: toNumber(f.quota) }),
     [ATT.credited]: toNumber(f.credited),
     [ATT.attainment]: ratioToPercent(f.attainment),
     [ATT.assistedDeals]: f.assistedDeals,

@@ -44,6 +44,9 @@ export function register(program: Command): void {
       await withRuntime(async (rt) => {
         const tenant = await rt.tenants.require(id);
         const report = await rt.deps.connectors(tenant).install();
+        // A worker may have pulled and cached the org before the attainment object existed, i.e.
+        // without its quotas; rows built from that copy would carry no quota. Pull afresh.
+        await rt.redis.del(rt.deps.keys.tenant(tenant.id).org);
         if (flags.json) printJson(report);
         else print(formatInstallReport(tenant.id, report));
       });
