@@ -11,10 +11,10 @@ describe('ChunkedList', () => {
 
   it('keeps every entry in order across chunks', () => {
     const list = new ChunkedList<number>();
-    const n = 3 * 8192 + 5;
+    const n = 3 * 65536 + 5;
     for (let i = 0; i < n; i++) list.push(i * 2);
     expect(list.length).toBe(n);
-    for (const i of [0, 8191, 8192, 16383, 16384, n - 1]) expect(list.get(i)).toBe(i * 2);
+    for (const i of [0, 65535, 65536, 131071, 131072, n - 1]) expect(list.get(i)).toBe(i * 2);
     const all = list.toArray();
     expect(all.length).toBe(n);
     expect(all.every((v, i) => v === i * 2)).toBe(true);
