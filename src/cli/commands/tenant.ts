@@ -12,7 +12,7 @@ import { scheduleReconcile, unscheduleReconcile } from '../../service/reconcile.
 import { managerMappingSchema, maskTenant, type Tenant, tenantSettingsSchema } from '../../tenants/tenant.js';
 import { salesforceWebhookUrl } from '../../tenants/webhook-url.js';
 import { parseInput } from '../../validate.js';
-import { readJsonFile } from '../files.js';
+import { parseFile, readJsonFile } from '../files.js';
 import { print, printJson, tenantId } from '../options.js';
 import { withRuntime } from '../runtime.js';
 import { renderTable } from '../table.js';
@@ -157,15 +157,6 @@ async function set(id: string, flags: SetFlags): Promise<void> {
       print(`Set ${what} of ${tenant.id}: ${JSON.stringify(value)}`);
     print(BACKFILL_NOTE);
   });
-}
-
-function parseFile<T>(path: string, raw: unknown, parse: (raw: unknown) => T): T {
-  try {
-    return parse(raw);
-  } catch (err) {
-    if (err instanceof InputError) throw new InputError(err.issues.map((issue) => `${path}: ${issue}`));
-    throw err;
-  }
 }
 
 async function remove(id: string, flags: { yes?: boolean }): Promise<void> {
