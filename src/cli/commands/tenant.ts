@@ -43,6 +43,12 @@ async function add(flags: TenantFlags & { json?: boolean }): Promise<void> {
       print('Salesforce Outbound Message endpoint (shown once; it holds the tenant secret):');
       print(`  ${webhookUrl}`);
       print('Point the Outbound Messages on Opportunity, Event and Task at this URL.');
+      if (process.env.PUBLIC_BASE_URL === undefined) {
+        print(
+          `PUBLIC_BASE_URL is not set, so this URL uses ${rt.config.PUBLIC_BASE_URL}; Salesforce must reach the ` +
+            'server at its public address: set PUBLIC_BASE_URL and build the URL with that base instead.',
+        );
+      }
     }
     print('');
     print(`Next: playercoach install --tenant ${tenant.id}`);
