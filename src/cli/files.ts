@@ -24,6 +24,16 @@ export async function readJsonFile(path: string, what: string): Promise<unknown>
   }
 }
 
+/** Runs a parse step on a file's content, prefixing each problem with the file it came from. */
+export function parseFile<T>(path: string, raw: unknown, parse: (raw: unknown) => T): T {
+  try {
+    return parse(raw);
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(err.issues.map((issue) => `${path}: ${issue}`));
+    throw err;
+  }
+}
+
 function readProblem(err: unknown): string {
   const code = (err as { code?: unknown }).code;
   if (code === 'ENOENT') return 'no such file';

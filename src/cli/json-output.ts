@@ -4,20 +4,8 @@
  */
 
 /** The pieces of `JSON.stringify(obj, null, 2)` for an object whose values are arrays. */
-export function* prettyJsonOfArrays(obj: Readonly<Record<string, readonly unknown[]>>): Generator<string> {
-  const keys = Object.keys(obj);
-  if (keys.length === 0) {
-    yield '{}';
-    return;
-  }
-  yield '{\n';
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k]!;
-    yield `  ${JSON.stringify(key)}: `;
-    yield* prettyArray(obj[key]!, '  ');
-    yield k < keys.length - 1 ? ',\n' : '\n';
-  }
-  yield '}';
+export function prettyJsonOfArrays(obj: Readonly<Record<string, readonly unknown[]>>): Generator<string> {
+  return prettyJsonObject(obj);
 }
 
 function* prettyArray(items: readonly unknown[], indent: string): Generator<string> {

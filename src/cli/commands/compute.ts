@@ -7,24 +7,13 @@ import type { Command } from 'commander';
 import { compute } from '../../domain/engine.js';
 import { DEFAULT_POLICY, parsePolicy } from '../../domain/policy.js';
 import { parseSnapshot } from '../../domain/snapshot.js';
-import { InputError } from '../../errors.js';
-import { readJsonFile, writeFileAtomically, writeToStdout } from '../files.js';
+import { parseFile, readJsonFile, writeFileAtomically, writeToStdout } from '../files.js';
 import { prettyJsonOfArrays } from '../json-output.js';
 
 interface ComputeOptions {
   snapshot: string;
   policy?: string;
   out?: string;
-}
-
-/** Runs a parse step, prefixing each problem with the file it came from. */
-function parseFile<T>(path: string, raw: unknown, parse: (raw: unknown) => T): T {
-  try {
-    return parse(raw);
-  } catch (err) {
-    if (err instanceof InputError) throw new InputError(err.issues.map((issue) => `${path}: ${issue}`));
-    throw err;
-  }
 }
 
 export async function runCompute(options: ComputeOptions): Promise<void> {

@@ -6,6 +6,7 @@
  * with a pending write-back and the last write failure.
  */
 import type { Command } from 'commander';
+import { Decimal } from 'decimal.js';
 import type { DealBatch } from '../../../connectors/types.js';
 import type { OrgContext } from '../../domain/org-context.js';
 import type { Deal } from '../../domain/snapshot.js';
@@ -148,20 +149,12 @@ export function formatExplanation(out: ExplainOutput, ctx: OrgContext | null): s
   }
   lines.push('');
   const now = out.crmNow ?? deal.crm;
-  const nowTitle = out.crmNow !== null ? 'CRM NOW' : 'CRM (LAST SEEN)';
   lines.push(
-    renderTable(
-      [{ header: 'FIELD' }, { header: 'PLAYERCOACH WANTS' }, { header: nowTitle }],
-      [
-        ['involved', yesNo(deal.fields.involved), now ? yesNo(now.involved) : '-'],
-        [
-          'credited manager',
-          userLabel(ctx, deal.fields.creditedManagerId),
-          now ? userLabel(ctx, now.creditedManagerId) : '-',
-        ],
-        ['credit', deal.fields.credit, now ? now.credit : '-'],
-        ['reason', deal.fields.reason, now ? now.reason : '-'],
-      ],
+    ...fieldLines(
+      deal.fields,
+      now,
+      out.crmNow !== null ? 'the CRM has now' : 'the CRM had when last seen',
+      ctx,
     ),
   );
   const inSync = now !== null && sameDealFields(deal.fields, now);
@@ -170,7 +163,7 @@ export function formatExplanation(out: ExplainOutput, ctx: OrgContext | null): s
       ? 'A write-back of this deal is pending.'
       : inSync
         ? 'The CRM holds what playercoach wants.'
-        : 'The CRM differs and no write-back is pending: the next sync or a backfill will write it.',
+        : 'The CRM differs and no write-back is pending: the next sync of the deal (a webhook, the reconcile, or a backfill over its close date) writes it.',
   );
   if (deal.failure) {
     lines.push(
@@ -179,6 +172,45 @@ export function formatExplanation(out: ExplainOutput, ctx: OrgContext | null): s
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * The deal's playercoach fields: one value per field where the CRM agrees, both where it does not.
+ * Lines rather than a table: a reason is a long sentence and would stretch every column.
+ */
+function fieldLines(
+  want: DealFields,
+  have: DealFields | null,
+  haveLabel: string,
+  ctx: OrgContext | null,
+): string[] {
+  const rows: [string, string, string | null, boolean][] = [
+    ['involved', yesNo(want.involved), have ? yesNo(have.involved) : null, have?.involved === want.involved],
+    [
+      'credited manager',
+      userLabel(ctx, want.creditedManagerId),
+      have ? userLabel(ctx, have.creditedManagerId) : null,
+      have?.creditedManagerId === want.creditedManagerId,
+    ],
+    // A CRM may answer 5100 for 5100.00.
+    [
+      'credit',
+      want.credit,
+      have ? have.credit : null,
+      have !== null && new Decimal(have.credit).equals(want.credit),
+    ],
+    ['reason', want.reason, have ? have.reason : null, have?.reason === want.reason],
+  ];
+  const out = ['Fields on the deal:'];
+  for (const [name, w, h, same] of rows) {
+    const label = `  ${name.padEnd(16)}  `;
+    if (same) out.push(`${label}${w}`);
+    else {
+      out.push(`${label}playercoach wants: ${w}`);
+      out.push(`${' '.repeat(label.length)}${haveLabel}: ${h ?? '(never read)'}`);
+    }
+  }
+  return out;
 }
 
 export function register(program: Command): void {

@@ -12,7 +12,7 @@ import { scheduleReconcile, unscheduleReconcile } from '../../service/reconcile.
 import { managerMappingSchema, maskTenant, type Tenant, tenantSettingsSchema } from '../../tenants/tenant.js';
 import { salesforceWebhookUrl } from '../../tenants/webhook-url.js';
 import { parseInput } from '../../validate.js';
-import { readJsonFile } from '../files.js';
+import { parseFile, readJsonFile } from '../files.js';
 import { print, printJson, tenantId } from '../options.js';
 import { withRuntime } from '../runtime.js';
 import { renderTable } from '../table.js';
@@ -43,6 +43,12 @@ async function add(flags: TenantFlags & { json?: boolean }): Promise<void> {
       print('Salesforce Outbound Message endpoint (shown once; it holds the tenant secret):');
       print(`  ${webhookUrl}`);
       print('Point the Outbound Messages on Opportunity, Event and Task at this URL.');
+      if (process.env.PUBLIC_BASE_URL === undefined) {
+        print(
+          `PUBLIC_BASE_URL is not set, so this URL uses ${rt.config.PUBLIC_BASE_URL}; Salesforce must reach the ` +
+            'server at its public address: set PUBLIC_BASE_URL and build the URL with that base instead.',
+        );
+      }
     }
     print('');
     print(`Next: playercoach install --tenant ${tenant.id}`);
@@ -157,15 +163,6 @@ async function set(id: string, flags: SetFlags): Promise<void> {
       print(`Set ${what} of ${tenant.id}: ${JSON.stringify(value)}`);
     print(BACKFILL_NOTE);
   });
-}
-
-function parseFile<T>(path: string, raw: unknown, parse: (raw: unknown) => T): T {
-  try {
-    return parse(raw);
-  } catch (err) {
-    if (err instanceof InputError) throw new InputError(err.issues.map((issue) => `${path}: ${issue}`));
-    throw err;
-  }
 }
 
 async function remove(id: string, flags: { yes?: boolean }): Promise<void> {
