@@ -10,6 +10,7 @@
  */
 import { pullSnapshot } from '../connectors/pull-snapshot.js';
 import { createSalesforceConnector } from '../connectors/salesforce/salesforce-connector.js';
+import { sandboxConnectionOptions } from '../connectors/salesforce/sandbox/connection-options.js';
 import { startSalesforceSandbox } from '../connectors/salesforce/sandbox/server.js';
 import type { SandboxStats } from '../connectors/salesforce/sandbox/switches.js';
 import { attainmentRows } from '../src/domain/attainment.js';
@@ -49,14 +50,8 @@ console.log(
 );
 
 try {
-  const tokens = sf.issueTokens();
   const connector = createSalesforceConnector({
-    instanceUrl: sf.url,
-    loginUrl: sf.url,
-    accessToken: tokens.accessToken,
-    refreshToken: tokens.refreshToken,
-    clientId: sf.clientId,
-    clientSecret: sf.clientSecret,
+    ...sandboxConnectionOptions(sf),
     bulkPollIntervalMs: 100,
   });
   await connector.install();

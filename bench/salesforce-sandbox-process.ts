@@ -8,6 +8,7 @@
  *   node --import tsx bench/salesforce-sandbox-process.ts DEALS SEED
  */
 import { createSalesforceConnector } from '../connectors/salesforce/salesforce-connector.js';
+import { sandboxConnectionOptions } from '../connectors/salesforce/sandbox/connection-options.js';
 import { startSalesforceSandbox } from '../connectors/salesforce/sandbox/server.js';
 import type { Snapshot } from '../src/domain/snapshot.js';
 import { generateOrg } from '../src/generator/index.js';
@@ -37,14 +38,7 @@ const sf = await startSalesforceSandbox({
 });
 org = null;
 const tokens = sf.issueTokens();
-await createSalesforceConnector({
-  instanceUrl: sf.url,
-  loginUrl: sf.url,
-  accessToken: tokens.accessToken,
-  refreshToken: tokens.refreshToken,
-  clientId: sf.clientId,
-  clientSecret: sf.clientSecret,
-}).install();
+await createSalesforceConnector(sandboxConnectionOptions(sf, tokens)).install();
 sf.resetStats();
 
 const ready: SandboxReady = {

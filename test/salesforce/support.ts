@@ -15,6 +15,7 @@ import {
   type SalesforceConnector,
   type SalesforceConnectorConfig,
 } from '../../connectors/salesforce/salesforce-connector.js';
+import { sandboxConnectionOptions } from '../../connectors/salesforce/sandbox/connection-options.js';
 import { callOutcome, EVENT_STATUS } from '../../connectors/salesforce/sandbox/load-snapshot.js';
 import {
   type SalesforceSandbox,
@@ -42,14 +43,8 @@ export async function startTestOrg(options: SalesforceSandboxOptions = {}): Prom
     sf,
     tokens,
     connector: (overrides = {}) => {
-      const t = sf.issueTokens();
       return createSalesforceConnector({
-        instanceUrl: sf.url,
-        loginUrl: sf.url,
-        accessToken: t.accessToken,
-        refreshToken: t.refreshToken,
-        clientId: sf.clientId,
-        clientSecret: sf.clientSecret,
+        ...sandboxConnectionOptions(sf),
         retry: FAST_RETRY,
         bulkPollIntervalMs: 5,
         onTokens: async (tok) => {

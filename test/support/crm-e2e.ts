@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { createHubSpotConnector } from '../../connectors/hubspot/hubspot-connector.js';
 import { type HubSpotSandbox, startHubSpotSandbox } from '../../connectors/hubspot/sandbox/server.js';
 import { createSalesforceConnector } from '../../connectors/salesforce/salesforce-connector.js';
+import { sandboxConnectionOptions } from '../../connectors/salesforce/sandbox/connection-options.js';
 import {
   type SalesforceSandbox,
   startSalesforceSandbox,
@@ -94,15 +95,7 @@ async function salesforceSide(snapshot: Snapshot): Promise<SandboxSide & { sandb
       salesforce: { orgId: sandbox.orgId, instanceUrl: sandbox.url, loginUrl: sandbox.url, webhookSecret },
       credentials: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
     }),
-    reader: () =>
-      createSalesforceConnector({
-        instanceUrl: sandbox.url,
-        loginUrl: sandbox.url,
-        accessToken: tokens.accessToken,
-        refreshToken: tokens.refreshToken,
-        clientId: sandbox.clientId,
-        clientSecret: sandbox.clientSecret,
-      }),
+    reader: () => createSalesforceConnector(sandboxConnectionOptions(sandbox, tokens)),
     writeCounts: () => sandbox.writeCounts(),
     resetStats: () => sandbox.resetStats(),
     close: () => sandbox.close(),
