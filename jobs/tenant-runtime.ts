@@ -13,7 +13,7 @@ import type { ManagerChange } from '../src/domain/snapshot.js';
 import { PlayercoachError } from '../src/errors.js';
 import type { Logger } from '../src/logger.js';
 import { quotaChanges } from '../src/store/rows.js';
-import { withTenantLock } from '../src/store/tenant-lock.js';
+import { type LockHold, withTenantLock } from '../src/store/tenant-lock.js';
 import { type TenantStores, tenantStores } from '../src/store/tenant-stores.js';
 import type { Tenant } from '../src/tenants/tenant.js';
 import type { PipelineDeps } from './deps.js';
@@ -36,7 +36,7 @@ export interface TenantRuntime {
    */
   readonly quotaTouched: ManagerPeriod[];
   /** Runs `fn` holding the tenant lock (src/store/tenant-lock.ts); throws LockBusyError if another step holds it. */
-  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+  exclusive<T>(fn: (hold: LockHold) => Promise<T>): Promise<T>;
 }
 
 export async function loadTenant(deps: PipelineDeps, tenantId: string, log: Logger): Promise<TenantRuntime> {

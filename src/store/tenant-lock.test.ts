@@ -22,4 +22,21 @@ describe('withTenantLock', () => {
     expect(await withTenantLock(t.redis, a, 5000, async () => 3)).toBe(3);
     expect(await t.redis.exists(a)).toBe(0);
   });
+
+  it('numbers the holds of a tenant one after the other, a refused attempt taking no number', async () => {
+    const a = t.keys.tenant('a').syncLock;
+    const first = await withTenantLock(t.redis, a, 5000, async (hold) => {
+      await expect(withTenantLock(t.redis, a, 5000, async () => 0)).rejects.toBeInstanceOf(LockBusyError);
+      return hold.fence;
+    });
+    const second = await withTenantLock(t.redis, a, 5000, async (hold) => hold.fence);
+    const other = await withTenantLock(
+      t.redis,
+      t.keys.tenant('b').syncLock,
+      5000,
+      async (hold) => hold.fence,
+    );
+    expect(second).toBe(first + 1);
+    expect(other).toBe(1);
+  });
 });
