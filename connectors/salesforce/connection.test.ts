@@ -1,4 +1,4 @@
-// Protects `inFlight`, which runs a pull's composite query calls a few at a time: answers come back in the order asked, never more calls pending than allowed, and one failure fails the whole.
+// Protects `inFlight`, which runs a pull's composite query calls and a write-back's collection calls a few at a time: answers come back in the order asked, never more calls pending than allowed, and one failure fails the whole, once the calls already pending have ended.
 import { describe, expect, it } from 'vitest';
 import { inFlight } from './connection.js';
 
@@ -17,16 +17,19 @@ describe('inFlight', () => {
     expect(most).toBe(2);
   });
 
-  it('rejects when a call rejects and starts no call after it, and makes no call for no items', async () => {
+  it('rejects when a call rejects, after the pending calls ended, starts no call after it, and makes no call for no items', async () => {
     const started: number[] = [];
+    const ended: number[] = [];
     await expect(
       inFlight([1, 2, 30, 4, 5], 2, async (n) => {
         started.push(n);
         await new Promise((r) => setTimeout(r, n));
+        ended.push(n);
         if (n === 2) throw new Error('call 2 failed');
         return n;
       }),
     ).rejects.toThrow('call 2 failed');
+    expect(ended).toEqual([1, 2, 30]);
     await new Promise((r) => setTimeout(r, 50));
     expect(started).toEqual([1, 2, 30]);
     let calls = 0;

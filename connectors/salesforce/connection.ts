@@ -89,7 +89,12 @@ const DIRECT_URL_LIMIT = 8_000;
 const QUERIES_PER_COMPOSITE = 5;
 const COMPOSITES_IN_FLIGHT = 2;
 
-/** `fn` over `items` with at most `limit` calls pending at once; the answers in item order. */
+/**
+ * `fn` over `items` with at most `limit` calls pending at once; the answers in item order. After a
+ * failure no further call is started, and the failure is thrown once the calls already pending
+ * have ended: a write-back that fails leaves no request of its own still running behind it, so
+ * the retry that reads the CRM back sees everything that was going to land.
+ */
 export async function inFlight<I, O>(
   items: readonly I[],
   limit: number,
@@ -97,20 +102,19 @@ export async function inFlight<I, O>(
 ): Promise<O[]> {
   const out: O[] = new Array(items.length);
   let next = 0;
-  let failed = false;
+  const failures: unknown[] = [];
   const lane = async () => {
-    // After a failure the answer is the failure: no further calls are started.
-    while (next < items.length && !failed) {
+    while (next < items.length && failures.length === 0) {
       const at = next++;
       try {
         out[at] = await fn(items[at]!);
       } catch (err) {
-        failed = true;
-        throw err;
+        failures.push(err);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  if (failures.length > 0) throw failures[0];
   return out;
 }
 

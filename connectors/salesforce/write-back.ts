@@ -2,6 +2,9 @@
  * Writes the records whose playercoach fields differ from what Salesforce holds:
  * - opportunities and users through sObject Collections update (200 records a call, the two
  *   types side by side in one call), attainment records through Collections upsert on PC_Key__c;
+ * - a few collection calls are in flight at once, so Salesforce saves one batch while this side
+ *   sends the next and reads the last answer (records of different calls never depend on each
+ *   other; a failed call fails the write-back only once the others in flight have ended);
  * - an object with more than `bulkThreshold` records to write goes through one Bulk API 2.0
  *   ingest job instead (a handful of calls whatever the size);
  * - per-record failures that may pass on a second try (UNABLE_TO_LOCK_ROW) are retried in later
@@ -15,7 +18,7 @@ import type { WriteBackReport, WriteFailure } from '../../connectors/types.js';
 import { type CrmFieldState, diffWriteBack, type WriteBackPlan } from '../../src/domain/write-back.js';
 import type { Logger } from '../../src/logger.js';
 import { ruleFor } from './classify-error.js';
-import { type SalesforceApi, withRetry } from './connection.js';
+import { inFlight, type SalesforceApi, withRetry } from './connection.js';
 import { ATT, ATTAINMENT_OBJECT } from './custom-fields.js';
 import { opportunityUpdate } from './mappers/deal.js';
 import { attainmentUpsert, userUpdate } from './mappers/org.js';
@@ -54,6 +57,8 @@ interface SaveResult {
 }
 
 const COLLECTION_SIZE = 200;
+/** Collection calls pending at once: Salesforce's limit on concurrent long requests is far above it. */
+const COLLECTIONS_IN_FLIGHT = 3;
 const OBJECT_OF: Record<Kind, string> = { deal: 'Opportunity', user: 'User', attainment: ATTAINMENT_OBJECT };
 
 export async function writeBack(
@@ -137,23 +142,19 @@ async function writeRound(
     else updates.push(...group);
   }
   // Opportunities and users share calls: a collection may mix types.
-  for (let i = 0; i < updates.length; i += COLLECTION_SIZE) {
-    merge(await collection(api, '/composite/sobjects', updates.slice(i, i + COLLECTION_SIZE)));
-  }
+  const calls: { path: string; items: Item[] }[] = [];
+  for (let i = 0; i < updates.length; i += COLLECTION_SIZE)
+    calls.push({ path: '/composite/sobjects', items: updates.slice(i, i + COLLECTION_SIZE) });
   const attainment = byKind('attainment');
   if (attainment.length > settings.bulkThreshold) {
     merge(await bulkWrite(api, ATTAINMENT_OBJECT, 'upsert', attainment, settings));
   } else {
-    for (let i = 0; i < attainment.length; i += COLLECTION_SIZE) {
-      merge(
-        await collection(
-          api,
-          `/composite/sobjects/${ATTAINMENT_OBJECT}/${ATT.key}`,
-          attainment.slice(i, i + COLLECTION_SIZE),
-        ),
-      );
-    }
+    const path = `/composite/sobjects/${ATTAINMENT_OBJECT}/${ATT.key}`;
+    for (let i = 0; i < attainment.length; i += COLLECTION_SIZE)
+      calls.push({ path, items: attainment.slice(i, i + COLLECTION_SIZE) });
   }
+  const results = await inFlight(calls, COLLECTIONS_IN_FLIGHT, (c) => collection(api, c.path, c.items));
+  for (const r of results) merge(r);
   return out;
 }
 
