@@ -11,10 +11,15 @@
  * than after every page that touched them. A dry run evaluates into a shadow ledger, writes
  * nothing to the CRM, and ends with the diff (jobs/backfill-diff.ts).
  *
+ * While a page is applied and written back, the next one is pulled (jobs/backfill-prefetch.ts)
+ * within the same hold of the lock; its job uses that pull only if no other step of the tenant
+ * held the lock in between, and otherwise pulls the page again. So the checkpoint still moves
+ * only past what is applied and written, and a killed worker still redoes just its page.
+ *
  * Before each page the API budget guard compares the calls used since the backfill started (the
  * connector's `apiUsage()`) plus the costliest page so far with the allowed share of what was
  * remaining at the start, and pauses the backfill, with the reason in its state, rather than go
- * past it.
+ * past it. The next page is pulled ahead only when the budget leaves room for two more pages.
  */
 
 import { PlayercoachError } from '../src/errors.js';
@@ -22,8 +27,9 @@ import type { BackfillState } from '../src/store/backfills.js';
 import { CrmState } from '../src/store/crm-state.js';
 import { Ledger } from '../src/store/ledger.js';
 import { deleteMatching } from '../src/store/redis-helpers.js';
-import { applyBatch } from './apply-batch.js';
+import { type ApplyTarget, applyBatch, type BatchOutcome } from './apply-batch.js';
 import { dryRunDiff } from './backfill-diff.js';
+import { claimAhead, type PageAhead, type PageKey, pullAhead } from './backfill-prefetch.js';
 import type { PipelineDeps } from './deps.js';
 import { enqueueBackfillPage } from './enqueue.js';
 import type { JobHandler } from './processor.js';
@@ -48,12 +54,13 @@ export const backfill: JobHandler<'backfill'> = async (deps, payload, _job, log)
   }
   if (payload.pageNumber > before.pageNumber) return { skipped: 'ahead of the checkpoint' };
 
-  const result = await rt.exclusive(async () => {
+  const result = await rt.exclusive(async ({ fence }) => {
     // Read again under the lock: an admin may have paused it while this job waited.
     const s = current(await store.get(payload.backfillId));
     if (!isMine(s) || s.pageNumber !== payload.pageNumber) return { skipped: s.status };
 
     const usageBefore = await rt.connector.apiUsage();
+    let roomForNext = true;
     if (s.budget === null && usageBefore !== null) {
       // The baseline: taken by the first page, and again by the first page after a resume.
       s.budget = {
@@ -75,34 +82,54 @@ export const backfill: JobHandler<'backfill'> = async (deps, payload, _job, log)
         log.warn({ used, allowed: s.budget.allowed }, 'backfill paused by the API budget guard');
         return { paused: reason };
       }
+      roomForNext = used + 2 * nextPage <= s.budget.allowed;
     }
 
     const ctx = await rt.orgContext({ locked: true });
-    const page = await rt.connector.pullClosedBetween({ from: s.from, to: s.to }, s.page, {
-      ...rt.pullOptions,
+    const pull = (token: string | null) =>
+      rt.connector.pullClosedBetween({ from: s.from, to: s.to }, token, {
+        ...rt.pullOptions,
+        pageSize: s.pageSize,
+      });
+    const keyOf = (pageNumber: number, token: string): PageKey => ({
+      backfillId: s.id,
+      run: s.run,
+      pageNumber,
+      page: token,
       pageSize: s.pageSize,
+      tenantVersion: rt.tenant.updatedAt,
     });
-    const shadow = rt.stores.keys.shadow(s.id);
-    const target = s.dryRun
-      ? {
-          redis: deps.redis,
-          keys: shadow,
-          ledger: new Ledger(deps.redis, shadow),
-          crm: new CrmState(deps.redis, shadow),
-        }
-      : { redis: deps.redis, ...rt.stores };
-    const applied = await applyBatch(target, ctx, page, log);
-
+    const claimed =
+      s.page === null ? null : await claimAhead(deps, rt.tenant.id, keyOf(s.pageNumber, s.page), fence);
+    const page = claimed ?? (await pull(s.page));
+    let ahead: PageAhead | null = null;
+    if (page.next !== null && roomForNext) {
+      const token = page.next;
+      ahead = pullAhead(deps, rt.tenant.id, keyOf(s.pageNumber + 1, token), fence, () => pull(token), log);
+    }
+    let applied: BatchOutcome;
     let writeCalls = 0;
-    if (!s.dryRun) {
-      const written = await writeDirty(deps, rt, ctx, { rows: false });
-      writeCalls = written.calls;
-      await store.add(s.id, { dealsWritten: written.written.deals });
-      if (written.retryable > 0) {
-        throw new PlayercoachError('CRM_UNAVAILABLE', `${written.retryable} deals could not be written yet`, {
-          retryable: true,
-        });
+    try {
+      applied = await applyBatch(targetOf(deps, rt, s), ctx, page, log);
+      if (!s.dryRun) {
+        const written = await writeDirty(deps, rt, ctx, { rows: false });
+        ahead?.written(written.writtenDeals);
+        writeCalls = written.calls;
+        await store.add(s.id, { dealsWritten: written.written.deals });
+        if (written.retryable > 0) {
+          throw new PlayercoachError(
+            'CRM_UNAVAILABLE',
+            `${written.retryable} deals could not be written yet`,
+            {
+              retryable: true,
+            },
+          );
+        }
       }
+    } finally {
+      // The pull ahead belongs to this hold of the lock: it ends before the hold does, and its
+      // calls count with this page's.
+      await ahead?.settled;
     }
     const usageAfter = await rt.connector.apiUsage();
     // The CRM's own counter when it has one; otherwise what this page is known to have cost.
@@ -124,6 +151,18 @@ export const backfill: JobHandler<'backfill'> = async (deps, payload, _job, log)
   if ('skipped' in result || 'paused' in result) return result;
   return next(deps, rt, current(await store.get(payload.backfillId)));
 };
+
+/** Where a page is applied: the tenant's ledger, or a dry run's shadow ledger. */
+function targetOf(deps: PipelineDeps, rt: TenantRuntime, s: BackfillState): ApplyTarget {
+  if (!s.dryRun) return { redis: deps.redis, ...rt.stores };
+  const shadow = rt.stores.keys.shadow(s.id);
+  return {
+    redis: deps.redis,
+    keys: shadow,
+    ledger: new Ledger(deps.redis, shadow),
+    crm: new CrmState(deps.redis, shadow),
+  };
+}
 
 /** After a committed page: enqueue the next one, or finish the backfill after the last. */
 async function next(deps: PipelineDeps, rt: TenantRuntime, s: BackfillState) {

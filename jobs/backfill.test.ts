@@ -70,6 +70,11 @@ describe('backfill', () => {
 
   it('pages through the range and leaves the CRM as a single compute would, each record written once', async () => {
     const crm = sampleCrm();
+    // The pages pulled by the time each write-back starts: the next page is pulled while one is written.
+    const pulledAtWrite: number[] = [];
+    crm.hooks.beforeWrite = () => {
+      pulledAtWrite.push(crm.calls.pullClosed);
+    };
     p = testPipeline({ label: 'bf', connector: () => crm.connector(), now: () => NOW });
     const started = await startBackfill(p.deps, 'acme', {
       from: '2026-01-01',
@@ -89,6 +94,9 @@ describe('backfill', () => {
     expect(done.apiCalls).toBeGreaterThan(0);
     expect(fieldsOf(crm)).toEqual(expectedFields(crm, new Date(NOW).toISOString()));
     expect([...crm.writes.values()].every((n) => n === 1)).toBe(true);
+    // Each page pulled once; pages 2 to 4 while the page before them was being written.
+    expect(crm.calls.pullClosed).toBe(4);
+    expect(pulledAtWrite.slice(0, 3)).toEqual([2, 3, 4]);
   });
 
   it('a page that dies after its writes is redone with no record written twice', async () => {

@@ -37,6 +37,8 @@ const PASSES = 5;
 
 export interface WriteOutcome {
   written: WriteBackReport['written'];
+  /** The ids of the deals written. */
+  writtenDeals: string[];
   unchanged: number;
   failures: WriteFailure[];
   /** Failures that a retry may fix; the records stay dirty. */
@@ -79,6 +81,7 @@ export async function writeDirty(
   const keys = rt.stores.keys;
   const outcome: WriteOutcome = {
     written: { deals: 0, attainment: 0, users: 0 },
+    writtenDeals: [],
     unchanged: 0,
     failures: [],
     retryable: 0,
@@ -191,6 +194,7 @@ async function writeChunk(
     await tx.exec();
 
     outcome.written.deals += written.deals.size;
+    outcome.writtenDeals.push(...written.deals.keys());
     outcome.written.attainment += written.attainment.size;
     outcome.written.users += written.users.size;
     outcome.failures.push(...failed.values());
