@@ -24,8 +24,18 @@ const EVENT_STATUS: Record<string, ParticipantStatus> = {
   New: 'needsAction',
 };
 
+/**
+ * A datetime as the REST API writes it, in UTC, on a day every month has: rewritten without date
+ * arithmetic (a backfill maps hundreds of thousands). Other days and offsets take the long way,
+ * which rolls 30 February over the way Date.parse does.
+ */
+const PLAIN_UTC =
+  /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{3})?\+0000$/;
+
 /** "2024-11-14T22:13:20.000+0000" → "2024-11-14T22:13:20Z" (the snapshot's form of an instant). */
 export function toInstant(sfDateTime: string): string {
+  const utc = PLAIN_UTC.exec(sfDateTime);
+  if (utc !== null) return utc[2] === undefined || utc[2] === '.000' ? `${utc[1]}Z` : `${utc[1]}${utc[2]}Z`;
   const m = /^(.*T\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2}):?(\d{2})$/.exec(sfDateTime);
   const ms = Date.parse(m === null ? sfDateTime : `${m[1]}${m[2]}:${m[3]}`);
   if (Number.isNaN(ms)) throw new RangeError(`not a Salesforce datetime: ${sfDateTime}`);

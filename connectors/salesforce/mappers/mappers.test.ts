@@ -213,6 +213,11 @@ describe('activities', () => {
   it('normalizes Salesforce datetimes to UTC instants', () => {
     expect(toInstant('2026-03-10T15:00:00.000+0000')).toBe('2026-03-10T15:00:00Z');
     expect(toInstant('2026-03-10T10:00:00.250-0500')).toBe('2026-03-10T15:00:00.250Z');
+    expect(toInstant('2026-03-10T15:00:00.250+0000')).toBe('2026-03-10T15:00:00.250Z');
+    expect(toInstant('2026-03-10T15:00:00+0000')).toBe('2026-03-10T15:00:00Z');
+    expect(toInstant('2026-01-31T23:59:59.000+0000')).toBe('2026-01-31T23:59:59Z');
+    // Read as Date.parse reads it, as before: a day the month does not have rolls over.
+    expect(toInstant('2026-02-30T08:00:00.000+0000')).toBe('2026-03-02T08:00:00Z');
     expect(() => toInstant('soon')).toThrow(RangeError);
   });
 });
