@@ -112,7 +112,7 @@ export const backfill: JobHandler<'backfill'> = async (deps, payload, _job, log)
     try {
       applied = await applyBatch(targetOf(deps, rt, s), ctx, page, log);
       if (!s.dryRun) {
-        const written = await writeDirty(deps, rt, ctx, { rows: false });
+        const written = await writeDirty(deps, rt, ctx, { rows: false, applied: applied.evaluations });
         ahead?.written(written.writtenDeals);
         writeCalls = written.calls;
         await store.add(s.id, { dealsWritten: written.written.deals });
@@ -145,7 +145,10 @@ export const backfill: JobHandler<'backfill'> = async (deps, payload, _job, log)
       calls,
       iso(),
     );
-    log.info({ page: payload.pageNumber, deals: page.deals.length, calls }, 'backfill page done');
+    log.info(
+      { page: payload.pageNumber, deals: page.deals.length, calls, pulledAhead: claimed !== null },
+      'backfill page done',
+    );
     return { page: payload.pageNumber, deals: page.deals.length };
   });
   if ('skipped' in result || 'paused' in result) return result;

@@ -75,7 +75,14 @@ export async function writeDirty(
   deps: PipelineDeps,
   rt: TenantRuntime,
   ctx: OrgContext,
-  options: { rows: boolean },
+  options: {
+    rows: boolean;
+    /**
+     * Evaluations the caller just applied to the ledger under the lock it still holds, so they
+     * are what the ledger holds: used as they are instead of read back and parsed again.
+     */
+    applied?: readonly DealEvaluation[];
+  },
 ): Promise<WriteOutcome> {
   const { redis } = deps;
   const keys = rt.stores.keys;
@@ -88,6 +95,7 @@ export async function writeDirty(
     calls: 0,
   };
   await recoverIntent(rt);
+  const applied = new Map((options.applied ?? []).map((ev) => [ev.dealId, ev]));
 
   const attempted = new Set<string>();
   for (let pass = 0; pass < PASSES; pass++) {
@@ -113,7 +121,7 @@ export async function writeDirty(
       for (const id of chunk.deals) attempted.add(`deal:${id}`);
       for (const id of chunk.rows) attempted.add(`attainment:${id}`);
       for (const id of chunk.users) attempted.add(`user:${id}`);
-      await writeChunk(deps, rt, ctx, chunk, outcome);
+      await writeChunk(deps, rt, ctx, chunk, applied, outcome);
     }
   }
   return outcome;
@@ -124,6 +132,7 @@ async function writeChunk(
   rt: TenantRuntime,
   ctx: OrgContext,
   ids: { deals: string[]; rows: string[]; users: string[] },
+  applied: ReadonlyMap<string, DealEvaluation>,
   outcome: WriteOutcome,
 ): Promise<void> {
   const { redis } = deps;
@@ -131,12 +140,18 @@ async function writeChunk(
   const asOf = new Date(deps.now()).toISOString();
   const current = currentPeriod(asOf, ctx.org.timezone, ctx.org.fiscalYearStartMonth, ctx.policy.period);
   const userRowKeys = ids.users.map((u) => attainmentKey(u, current));
-  const [evaluations, rows, userRows, crm] = await Promise.all([
-    rt.stores.ledger.get(ids.deals),
+  const [stored, rows, userRows, crm] = await Promise.all([
+    rt.stores.ledger.get(ids.deals.filter((id) => !applied.has(id))),
     rt.stores.rows.get(ids.rows),
     rt.stores.rows.get(userRowKeys),
     rt.stores.crm.read({ deals: ids.deals, attainment: ids.rows, users: ids.users }),
   ]);
+  // In the dirty set's order, as read from the ledger alone.
+  const evaluations = new Map<string, DealEvaluation>();
+  for (const id of ids.deals) {
+    const ev = applied.get(id) ?? stored.get(id);
+    if (ev !== undefined) evaluations.set(id, ev);
+  }
   const plan = planFor(ctx, asOf, ids, evaluations, rows, userRows, crm.attainment);
   const desired = diffWriteBack(plan, crm);
   outcome.unchanged +=
