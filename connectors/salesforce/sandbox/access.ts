@@ -28,26 +28,56 @@ export interface PermissionSetGrants {
   objects: Map<string, ObjectPermission>;
 }
 
+/** A user's permission sets, as of the versions of what they were read from. */
+interface UserGrants {
+  assignments: number;
+  sets: number;
+  grants: number;
+  list: PermissionSetGrants[];
+}
+
 export class Access {
   /** Keyed by lower-case permission set name (the metadata fullName, the PermissionSet.Name). */
-  readonly permissionSets = new Map<string, PermissionSetGrants>();
+  private readonly permissionSets = new Map<string, PermissionSetGrants>();
+  private grantsVersion = 0;
+  /**
+   * Every write checks each custom field it sets against the writer's permission sets: worked out
+   * once per user and kept until an assignment, a permission set or its grants change.
+   */
+  private readonly byUser = new Map<string, UserGrants>();
 
   constructor(private readonly store: OrgStore) {}
 
   setGrants(grants: PermissionSetGrants): void {
     this.permissionSets.set(grants.fullName.toLowerCase(), grants);
+    this.grantsVersion++;
   }
 
   private grantsOf(userId: string): PermissionSetGrants[] {
-    const assignments = this.store.table('PermissionSetAssignment').lookup('AssigneeId', [userId]);
+    const assignmentTable = this.store.table('PermissionSetAssignment');
     const sets = this.store.table('PermissionSet');
-    const out: PermissionSetGrants[] = [];
-    for (const a of assignments) {
+    const known = this.byUser.get(userId);
+    if (
+      known !== undefined &&
+      known.assignments === assignmentTable.version &&
+      known.sets === sets.version &&
+      known.grants === this.grantsVersion
+    ) {
+      return known.list;
+    }
+    const list: PermissionSetGrants[] = [];
+    for (const a of assignmentTable.lookup('AssigneeId', [userId])) {
       const ps = sets.get(String(a['PermissionSetId']));
       const grants = ps === undefined ? undefined : this.permissionSets.get(String(ps['Name']).toLowerCase());
-      if (grants !== undefined) out.push(grants);
+      if (grants !== undefined) list.push(grants);
     }
-    return out;
+    this.byUser.set(userId, {
+      assignments: assignmentTable.version,
+      sets: sets.version,
+      grants: this.grantsVersion,
+      list,
+    });
+    return list;
   }
 
   canReadObject(userId: string, def: ObjectDef): boolean {

@@ -477,9 +477,8 @@ export class Dml {
     }
   }
 
-  /** The fields Salesforce computes from others. */
-  private derive(def: ObjectDef, rec: Record<string, SfValue | undefined>): SfRecord {
-    const out: Record<string, SfValue | undefined> = { ...rec };
+  /** The fields Salesforce computes from others, set on `out`: a record object not stored yet, the caller's own. */
+  private derive(def: ObjectDef, out: Record<string, SfValue | undefined>): SfRecord {
     switch (def.name) {
       case 'Opportunity': {
         const stage = String(out['StageName'] ?? '');
