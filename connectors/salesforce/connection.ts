@@ -179,8 +179,21 @@ export class SalesforceApi {
   }
 
   /** Runs the queries and returns every record of each, following nextRecordsUrl. */
-  async queryAll<T>(soqls: readonly string[]): Promise<T[][]> {
-    const results: T[][] = soqls.map(() => []);
+  queryAll<T>(soqls: readonly string[]): Promise<T[][]> {
+    return this.queryMapped<T, T>(soqls, (records) => records);
+  }
+
+  /**
+   * `queryAll` with each page of records handed to `map` as soon as it arrives, and only what
+   * `map` returns kept: a pull that turns rows into something smaller lets the raw rows (megabytes
+   * of parsed JSON per call) go while they are young, rather than holding every page until the
+   * last arrives.
+   */
+  async queryMapped<T, R>(
+    soqls: readonly string[],
+    map: (records: T[], query: number) => R[],
+  ): Promise<R[][]> {
+    const results: R[][] = soqls.map(() => []);
     let pending = soqls.map((q, index) => ({
       index,
       url: `/services/data/v${SALESFORCE_API_VERSION}/query?q=${encodeURIComponent(q)}`,
@@ -188,7 +201,7 @@ export class SalesforceApi {
     while (pending.length > 0) {
       const next: typeof pending = [];
       const take = (index: number, page: QueryPage<T>) => {
-        for (const r of page.records) results[index]!.push(r);
+        for (const r of map(page.records, index)) results[index]!.push(r);
         if (!page.done && page.nextRecordsUrl !== undefined) next.push({ index, url: page.nextRecordsUrl });
       };
       const only = pending.length === 1 ? pending[0]! : null;
@@ -199,14 +212,14 @@ export class SalesforceApi {
         for (let start = 0; start < pending.length; start += QUERIES_PER_COMPOSITE)
           batches.push(pending.slice(start, start + QUERIES_PER_COMPOSITE));
         // A few calls in flight: Salesforce runs the next batch while this side reads the last.
-        const answers = await inFlight(batches, COMPOSITES_IN_FLIGHT, (batch) =>
-          this.composite<QueryPage<T>>(batch.map((p) => p.url)),
-        );
-        batches.forEach((batch, b) => {
-          answers[b]!.forEach((page, i) => {
+        await inFlight(batches, COMPOSITES_IN_FLIGHT, async (batch) => {
+          const answers = await this.composite<QueryPage<T>>(batch.map((p) => p.url));
+          answers.forEach((page, i) => {
             take(batch[i]!.index, page);
           });
         });
+        // Follow-up pages in query order, whichever call answered first.
+        next.sort((a, b) => a.index - b.index);
       }
       pending = next;
     }

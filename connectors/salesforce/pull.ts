@@ -17,7 +17,7 @@ import type { DealFields } from '../../src/domain/write-back.js';
 import { InputError } from '../../src/errors.js';
 import type { SalesforceApi } from './connection.js';
 import { ATTAINMENT_OBJECT, OPP, USR } from './custom-fields.js';
-import { isPersonId, toCall, toMeeting } from './mappers/activity.js';
+import { addEmails, isPersonId, toCall, toMeeting } from './mappers/activity.js';
 import { currentDealFields, toDeal } from './mappers/deal.js';
 import type { SfEvent, SfOpportunity, SfTask } from './mappers/records.js';
 import {
@@ -189,50 +189,64 @@ export async function withActivities(
     whatIds.push(...[...accounts].sort());
   }
   const { events, tasks } = activityQueries(whatIds, memory.density);
-  const results = await api.queryAll<SfEvent | SfTask>([...events, ...tasks]);
-  const eventRows = results.slice(0, events.length).flat() as SfEvent[];
-  const taskRows = results.slice(events.length).flat() as SfTask[];
-  memory.density.observe('events', whatIds.length, eventRows.length);
-  memory.density.observe('tasks', whatIds.length, taskRows.length);
-  const emails = await personEmails(api, memory, [
-    ...eventRows.flatMap((e) => (e.EventRelations?.records ?? []).map((r) => r.RelationId)),
-    ...taskRows.flatMap((t) => (t.TaskRelations?.records ?? []).map((r) => r.RelationId)),
-  ]);
+  // Rows are mapped page by page as they arrive, with the emails known so far; the contacts and
+  // leads seen for the first time get theirs once every page is in (one more query).
   const dealSet = new Set(dealIds);
-  const activities: Activity[] = [
-    ...eventRows.map((e) => toMeeting(e, dealSet, emails)),
-    ...taskRows.map((t) => toCall(t, dealSet, emails)),
-  ];
+  const known = new Map<string, string>();
+  const unknown = new Set<string>();
+  const notePeople = (relations: readonly { RelationId: string }[] | undefined) => {
+    for (const { RelationId: id } of relations ?? []) {
+      if (!isPersonId(id) || known.has(id) || unknown.has(id)) continue;
+      const email = memory.email(id);
+      if (email === undefined) unknown.add(id);
+      else if (email !== null) known.set(id, email);
+    }
+  };
+  const rows = { events: 0, tasks: 0 };
+  const mapped = await api.queryMapped<SfEvent | SfTask, Activity>(
+    [...events, ...tasks],
+    (records, query) => {
+      if (query < events.length) {
+        rows.events += records.length;
+        return (records as SfEvent[]).map((e) => {
+          notePeople(e.EventRelations?.records);
+          return toMeeting(e, dealSet, known);
+        });
+      }
+      rows.tasks += records.length;
+      return (records as SfTask[]).map((t) => {
+        notePeople(t.TaskRelations?.records);
+        return toCall(t, dealSet, known);
+      });
+    },
+  );
+  memory.density.observe('events', whatIds.length, rows.events);
+  memory.density.observe('tasks', whatIds.length, rows.tasks);
+  const activities = mapped.flat();
+  const found = await personEmails(api, memory, unknown);
+  if (found.size > 0) for (const a of activities) addEmails(a, found);
   return { deals, activities, current };
 }
 
 /**
- * The emails of the contacts and leads activities name: one query per batch of ids not seen
- * before. A buying committee appears on many activities and many deals, so this is far less
- * than reading the email through every relation row.
+ * The emails of contacts and leads not seen before: one query per batch of ids. A buying
+ * committee appears on many activities and many deals, so this is far less than reading the
+ * email through every relation row.
  */
 async function personEmails(
   api: SalesforceApi,
   memory: PullMemory,
-  relationIds: readonly string[],
+  ids: ReadonlySet<string>,
 ): Promise<Map<string, string>> {
   const emails = new Map<string, string>();
-  const contacts = new Set<string>();
-  const leads = new Set<string>();
-  for (const id of relationIds) {
-    if (!isPersonId(id) || emails.has(id)) continue;
-    const known = memory.email(id);
-    if (known !== undefined) {
-      if (known !== null) emails.set(id, known);
-      continue;
-    }
-    (id.startsWith('00Q') ? leads : contacts).add(id);
-  }
+  const contacts: string[] = [];
+  const leads: string[] = [];
+  for (const id of ids) (id.startsWith('00Q') ? leads : contacts).push(id);
   const queries = [
-    ...inBatches([...contacts].sort(), (chunk) => soql`SELECT Id, Email FROM Contact WHERE Id IN ${chunk}`, {
+    ...inBatches(contacts.sort(), (chunk) => soql`SELECT Id, Email FROM Contact WHERE Id IN ${chunk}`, {
       maxItems: ROWS_PER_PAGE,
     }),
-    ...inBatches([...leads].sort(), (chunk) => soql`SELECT Id, Email FROM Lead WHERE Id IN ${chunk}`, {
+    ...inBatches(leads.sort(), (chunk) => soql`SELECT Id, Email FROM Lead WHERE Id IN ${chunk}`, {
       maxItems: ROWS_PER_PAGE,
     }),
   ];

@@ -62,6 +62,20 @@ function contactParticipant(
     : { contactId: id, email, role: 'attendee', status };
 }
 
+/**
+ * Gives the contacts and leads of a mapped activity the emails learnt after it was mapped (the
+ * pull maps rows as they arrive, before it has asked for the emails of people new to it): the
+ * activity is then what mapping with those emails known would have made.
+ */
+export function addEmails(activity: Activity, emails: ReadonlyMap<string, string>): void {
+  const participants = activity.participants as Participant[];
+  for (let i = 0; i < participants.length; i++) {
+    const p = participants[i]!;
+    if (p.contactId === undefined || p.email !== undefined || !emails.has(p.contactId)) continue;
+    participants[i] = contactParticipant(p.contactId, emails, p.status);
+  }
+}
+
 function linkOf(whatId: string | null, accountId: string | null, dealIds: ReadonlySet<string>) {
   return { dealIds: whatId !== null && dealIds.has(whatId) ? [whatId] : [], accountId: accountId ?? null };
 }

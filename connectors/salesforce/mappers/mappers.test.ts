@@ -1,6 +1,6 @@
 // Protects the pure Salesforce → snapshot mappings and the write-back field values, rule by rule (README.md "Mapping").
 import { describe, expect, it } from 'vitest';
-import { callStatus, toCall, toInstant, toMeeting } from './activity.js';
+import { addEmails, callStatus, toCall, toInstant, toMeeting } from './activity.js';
 import { currentDealFields, opportunityUpdate, toDeal } from './deal.js';
 import { money, percentToRatio, ratioToPercent } from './numbers.js';
 import { attainmentUpsert, currentAttainmentFields, internalDomainsOf, toRates, userUpdate } from './org.js';
@@ -208,6 +208,13 @@ describe('activities', () => {
       toCall({ ...task, ActivityDate: null, CreatedDate: '2026-03-12T23:00:00.000-0500' }, deals, emails)
         .date,
     ).toBe('2026-03-13');
+  });
+
+  it('gives contacts mapped before their emails were known the emails learnt later, as if known', () => {
+    const later = toMeeting(event, deals, new Map());
+    addEmails(later, emails);
+    expect(later).toEqual(toMeeting(event, deals, emails));
+    expect(JSON.stringify(later)).toBe(JSON.stringify(toMeeting(event, deals, emails)));
   });
 
   it('normalizes Salesforce datetimes to UTC instants', () => {
