@@ -14,7 +14,7 @@ interface DatedRate {
 }
 
 /** How many converted amounts `wholeInCents` remembers, over all rates: a few MB at most. */
-const MAX_REMEMBERED = 200_000;
+const MAX_REMEMBERED = 100_000;
 
 export class RateIndex {
   private readonly corporateCurrency: string;
