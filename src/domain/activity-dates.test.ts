@@ -23,6 +23,20 @@ describe('LocalDates', () => {
     expect(new LocalDates(zone).dateOf(instant)).toBe(expected);
   });
 
+  it.each([
+    ['0099-06-01T12:00:00Z', '0099-06-01'],
+    ['0000-01-01T12:00:00.000Z', '0000-01-01'],
+  ])('reads the two-digit year in %s as it is written, not as 19xx', (instant, expected) => {
+    expect(new LocalDates('UTC').dateOf(instant)).toBe(expected);
+  });
+
+  it.each(['2026-13-01T10:00:00Z', '2026-01-01T10:60:00Z', '2026-01-0xT10:00:00Z'])(
+    'refuses %s, which is no instant',
+    (instant) => {
+      expect(() => new LocalDates('UTC').dateOf(instant)).toThrow(/not an ISO instant/);
+    },
+  );
+
   it('falls back to an exact conversion in a bucket that spans a local midnight', () => {
     // Monrovia kept UTC-0:44:30 until 1972: its midnight falls mid-bucket.
     const dates = new LocalDates('Africa/Monrovia');
@@ -47,8 +61,11 @@ describe('LocalDates', () => {
         fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }),
         fc.constantFrom(...zones),
         (ms, zone) => {
+          // Both shapes the connectors hand over: with milliseconds (HubSpot) and without (Salesforce).
           const instant = new Date(ms).toISOString();
+          const seconds = `${instant.slice(0, 19)}Z`;
           expect(cache.get(zone)!.dateOf(instant)).toBe(exact(instant, zone));
+          expect(cache.get(zone)!.dateOf(seconds)).toBe(exact(seconds, zone));
         },
       ),
       { numRuns: 3000 },

@@ -13,9 +13,12 @@
  *   local date. That is checked with luxon at both ends of each bucket; where the ends disagree
  *   (historic zones with odd offsets) the instant is converted exactly.
  *
- * Instants repeat (the generator and the connectors share one string per distinct instant), so
- * the date is also cached by the instant string, which skips parsing: a map hit costs half of a
- * `Date.parse`. That cache is bounded, so all-distinct instants cannot grow it without end.
+ * Five million activities mean five million instants to place, so the common shapes
+ * `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.sssZ` (what both connectors hand over) skip
+ * parsing into epoch milliseconds: the UTC calendar day is looked up by its digits (a map of the
+ * few thousand days an org's activities fall on, each day's steady split cached as above, the
+ * day validated and placed by Date.UTC once), and the time of day is compared with that day's
+ * local midnight. That costs a third of a string-keyed cache lookup, and allocates nothing.
  *
  * The instant itself: the common `YYYY-MM-DDTHH:MM:SSZ` is read field by field into Date.UTC,
  * the other forms ECMAScript defines exactly go to `Date.parse` (checked by a regular
@@ -25,11 +28,16 @@ import { DateTime } from 'luxon';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const BUCKET_MS = 15 * 60 * 1000;
-const MAX_CACHED_INSTANTS = 200_000;
 
 /** ISO instants `Date.parse` reads exactly as ECMAScript specifies; anything else goes to luxon. */
 const ES_INSTANT =
   /^\d{4}-\d{2}-\d{2}T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/** A UTC calendar day: its first millisecond, and its steady split (null on an offset change). */
+interface UtcDay {
+  first: number;
+  split: SteadyDay | null;
+}
 
 /** One UTC day with one offset: local date `before` until the local midnight `cut`, then `after`. */
 interface SteadyDay {
@@ -44,7 +52,8 @@ export class LocalDates {
   private readonly days = new Map<number, SteadyDay | null>();
   /** bucket -> local date, or null where the bucket spans a local midnight. */
   private readonly buckets = new Map<number, string | null>();
-  private readonly byInstant = new Map<string, string>();
+  /** yyyymmdd of a UTC calendar day -> its first millisecond and split, or null when no such day. */
+  private readonly utcDays = new Map<number, UtcDay | null>();
 
   constructor(timezone: string) {
     this.timezone = timezone;
@@ -52,24 +61,67 @@ export class LocalDates {
 
   /** The calendar date, in the tenant time zone, of an ISO instant. */
   dateOf(instant: string): string {
-    let date = this.byInstant.get(instant);
-    if (date === undefined) {
-      date = this.dateAt(toMillis(instant));
-      if (this.byInstant.size < MAX_CACHED_INSTANTS) this.byInstant.set(instant, date);
+    const length = instant.length;
+    if (
+      (length === 20 || (length === 24 && instant.charCodeAt(19) === 46)) /* . */ &&
+      instant.charCodeAt(length - 1) === 90 /* Z */ &&
+      instant.charCodeAt(4) === 45 /* - */ &&
+      instant.charCodeAt(7) === 45 &&
+      instant.charCodeAt(10) === 84 /* T */ &&
+      instant.charCodeAt(13) === 58 /* : */ &&
+      instant.charCodeAt(16) === 58
+    ) {
+      const hour = digits(instant, 11, 2);
+      const minute = digits(instant, 14, 2);
+      const second = digits(instant, 17, 2);
+      const milli = length === 24 ? digits(instant, 20, 3) : 0;
+      const day = this.utcDay(digits(instant, 0, 4), digits(instant, 5, 2), digits(instant, 8, 2));
+      // Any NaN field fails these comparisons and leaves the instant to the general path.
+      if (day !== null && hour <= 23 && minute <= 59 && second <= 59 && milli >= 0) {
+        const ms = day.first + ((hour * 60 + minute) * 60 + second) * 1000 + milli;
+        const split = day.split;
+        if (split !== null) return ms < split.cut ? split.before : split.after;
+        return this.bucketDate(ms);
+      }
     }
-    return date;
+    return this.dateAt(toMillis(instant));
+  }
+
+  /** The UTC calendar day year-month-day, or null when there is no such day (month 13, Feb 30). */
+  private utcDay(year: number, month: number, day: number): UtcDay | null {
+    const key = year * 10_000 + month * 100 + day;
+    let found = this.utcDays.get(key);
+    if (found === undefined) {
+      found = null;
+      // Date.UTC reads years 0-99 as 1900-1999: those go to the general path, which reads them right.
+      if (year >= 100 && month >= 1 && month <= 12 && day >= 1 && day <= 31) {
+        const first = Date.UTC(year, month - 1, day);
+        // Date.UTC carries a day past the end of its month into the next: not this day.
+        if (new Date(first).getUTCDate() === day) found = { first, split: this.steadyDayAt(first) };
+      }
+      // NaN keys (non-digits) are not cached: NaN never equals itself in a comparison, but a Map
+      // treats it as one key, and it must not stand for a real day.
+      if (!Number.isNaN(key)) this.utcDays.set(key, found);
+    }
+    return found;
   }
 
   /** The local date of an instant given in epoch milliseconds. */
   dateAt(ms: number): string {
-    const dayNumber = Math.floor(ms / DAY_MS);
-    let day = this.days.get(dayNumber);
-    if (day === undefined) {
-      day = this.steadyDay(dayNumber * DAY_MS);
-      this.days.set(dayNumber, day);
-    }
+    const day = this.steadyDayAt(Math.floor(ms / DAY_MS) * DAY_MS);
     if (day !== null) return ms < day.cut ? day.before : day.after;
     return this.bucketDate(ms);
+  }
+
+  /** The steady split of the UTC day starting at `first`, cached; null on an offset change. */
+  private steadyDayAt(first: number): SteadyDay | null {
+    const dayNumber = first / DAY_MS;
+    let day = this.days.get(dayNumber);
+    if (day === undefined) {
+      day = this.steadyDay(first);
+      this.days.set(dayNumber, day);
+    }
+    return day;
   }
 
   private steadyDay(first: number): SteadyDay | null {
@@ -135,7 +187,19 @@ function plainUtcMillis(s: string): number {
   const minute = digits(s, 14, 2);
   const second = digits(s, 17, 2);
   // Out-of-range fields would be carried over by Date.UTC (13th month, 25th hour): not this form.
-  if (!(month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 59)) {
+  // Date.UTC also reads years 0-99 as 1900-1999: Date.parse reads those right.
+  if (
+    !(
+      year >= 100 &&
+      month >= 1 &&
+      month <= 12 &&
+      day >= 1 &&
+      day <= 31 &&
+      hour <= 23 &&
+      minute <= 59 &&
+      second <= 59
+    )
+  ) {
     return Number.NaN;
   }
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);

@@ -84,7 +84,9 @@ export class ActivityIndex {
     for (let k = this.start[dealIndex]!; k < this.start[dealIndex + 1]!; k++) {
       n = put(into, n, this.activities[this.order[k]!]!);
     }
-    const account = deal.accountId === null ? undefined : this.byAccount.get(deal.accountId);
+    // Without account activities (the default policy) the map is empty: skip hashing the id.
+    const account =
+      deal.accountId === null || this.byAccount.size === 0 ? undefined : this.byAccount.get(deal.accountId);
     if (account !== undefined) for (let i = 0; i < account.length; i++) n = put(into, n, account[i]!);
     return n;
   }

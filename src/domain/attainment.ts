@@ -5,7 +5,7 @@
  * same per-row tally (RowTally) so that a full recompute always equals the incremental one.
  */
 import { compareText } from './compare.js';
-import { type Money, ratio4, ZERO } from './money.js';
+import { CentsTotal, ratio4 } from './money.js';
 import { type OrgContext, quotaKey } from './org-context.js';
 import type { AttainmentRow, DealEvaluation } from './results.js';
 
@@ -47,10 +47,10 @@ class RowTally {
   readonly managerId: string;
   readonly period: string;
   private hasDecision = false;
-  private credited: Money = ZERO;
+  private readonly credited = new CentsTotal();
   private assistedDeals = 0;
   private teamWonDeals = 0;
-  private teamWonAmount: Money = ZERO;
+  private readonly teamWonAmount = new CentsTotal();
 
   constructor(managerId: string, period: string) {
     this.managerId = managerId;
@@ -66,13 +66,13 @@ class RowTally {
       if (d.managerId !== this.managerId) continue;
       this.hasDecision = true;
       if (d.credited) {
-        this.credited = this.credited.plus(d.amount);
+        this.credited.add(d.amount);
         this.assistedDeals++;
       }
     }
     if (ev.won && ev.teamManagerId === this.managerId) {
       this.teamWonDeals++;
-      this.teamWonAmount = this.teamWonAmount.plus(ev.amount);
+      this.teamWonAmount.add(ev.amount);
     }
   }
 
@@ -80,7 +80,7 @@ class RowTally {
   row(ctx: OrgContext): AttainmentRow | null {
     const quota = ctx.quotas.get(quotaKey(this.managerId, this.period))?.amount ?? null;
     if (quota === null && !this.hasDecision) return null;
-    const credited = this.credited.toFixed(2);
+    const credited = this.credited.toString();
     return {
       managerId: this.managerId,
       period: this.period,
@@ -90,7 +90,7 @@ class RowTally {
       attainment: quota === null ? null : ratio4(credited, quota),
       assistedDeals: this.assistedDeals,
       teamWonDeals: this.teamWonDeals,
-      teamWonAmount: this.teamWonAmount.toFixed(2),
+      teamWonAmount: this.teamWonAmount.toString(),
     };
   }
 }

@@ -113,7 +113,7 @@ export function evaluate(
       `deal "${deal.id}".currency: no conversion rate for ${deal.currency} in effect on ${deal.closeDate}`,
     );
   }
-  const amount = convertToCents(deal.amount, null, rate);
+  const amount = ctx.rates.wholeInCents(deal.amount, rate);
   const useSplits = ctx.policy.creditBasis === 'splits' && deal.splits.length > 0;
   const portions: Portion[] | null = useSplits
     ? deal.splits.map((s) => ({

@@ -2,7 +2,7 @@
 // value already rounded at some working precision), and the exact 2- and 4-decimal formats.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cents, convertToCents, divRound, Money, ratio4, sumCents } from './money.js';
+import { CentsTotal, cents, convertToCents, divRound, Money, ratio4, sumCents } from './money.js';
 
 /** Reference: n / d rounded half-even to dp decimals, with BigInt rationals. */
 function referenceDivRound(n: string, d: string, dp: number): string {
@@ -130,5 +130,43 @@ describe('cents and conversions', () => {
     expect(ratio4('3.00', '20000.00')).toBe('0.0002');
     expect(ratio4('0.00', '100.00')).toBe('0.0000');
     expect(ratio4('5.00', '0.00')).toBeNull();
+  });
+});
+
+describe('CentsTotal', () => {
+  const total = (amounts: string[]) => {
+    const t = new CentsTotal();
+    for (const a of amounts) t.add(a);
+    return t.toString();
+  };
+
+  it.each([
+    [[], '0.00'],
+    [['0.05'], '0.05'],
+    [['-0.25'], '-0.25'],
+    [['10.10', '-10.10'], '0.00'],
+    [['1.99', '-2.00'], '-0.01'],
+    [['1234.50', '0.50'], '1235.00'],
+    // Far past 2^53 cents: a double would have lost the last cent.
+    [['90071992547409.93', '0.01', '0.01'], '90071992547409.95'],
+  ])('adds %j to %s', (amounts, expected) => {
+    expect(total(amounts)).toBe(expected);
+  });
+
+  it('equals decimal.js on arbitrary cent amounts', () => {
+    const amount = fc
+      .bigInt({ min: -(10n ** 20n), max: 10n ** 20n })
+      .map((c) => new Money(c.toString()).div(100).toFixed(2));
+    fc.assert(
+      fc.property(fc.array(amount, { maxLength: 30 }), (amounts) => {
+        const expected = amounts.reduce((s, a) => s.plus(a), new Money(0)).toFixed(2);
+        expect(total(amounts)).toBe(expected === '-0.00' ? '0.00' : expected);
+      }),
+    );
+  });
+
+  it('refuses an amount that is not in cents, rather than add it wrongly', () => {
+    expect(() => total(['12.5'])).toThrow(/not an amount in cents: 12.5/);
+    expect(() => total(['12'])).toThrow(RangeError);
   });
 });

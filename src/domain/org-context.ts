@@ -22,8 +22,11 @@ export interface CloseDay {
   period: string;
   /** closeDate - lookbackDays: the window is [windowStart, closeDate], both ends included. */
   windowStart: string;
-  /** Reasons of managers absent from all N counting activities, by N, shared by the deals of the day. */
-  absentReasons: Map<number, string>;
+  /**
+   * Reasons of managers absent from all N counting activities, at index N, shared by the deals
+   * of the day. An array, not a Map: N is a handful, and this is read for most decisions.
+   */
+  absentReasons: string[];
 }
 
 export interface QuotaEntry {
@@ -87,7 +90,7 @@ export function prepareOrg(org: OrgInput, policy: Policy): OrgContext {
           windowStart: DateTime.fromISO(closeDate, { zone: 'UTC' })
             .minus({ days: policy.lookbackDays })
             .toISODate()!,
-          absentReasons: new Map(),
+          absentReasons: [],
         };
         closeDays.set(closeDate, day);
       }

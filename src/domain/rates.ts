@@ -5,7 +5,7 @@
  * an entry for it says.
  */
 import { compareText } from './compare.js';
-import { Money, ONE } from './money.js';
+import { convertToCents, Money, ONE } from './money.js';
 import type { Rate } from './snapshot.js';
 
 interface DatedRate {
@@ -13,9 +13,15 @@ interface DatedRate {
   rate: Money;
 }
 
+/** How many converted amounts `wholeInCents` remembers, over all rates: a few MB at most. */
+const MAX_REMEMBERED = 100_000;
+
 export class RateIndex {
   private readonly corporateCurrency: string;
   private readonly byCurrency = new Map<string, DatedRate[]>();
+  /** rate -> amount -> the amount converted at that rate, in cents. */
+  private readonly converted = new Map<Money, Map<string, string>>();
+  private remembered = 0;
 
   constructor(corporateCurrency: string, rates: readonly Rate[]) {
     this.corporateCurrency = corporateCurrency;
@@ -44,5 +50,29 @@ export class RateIndex {
       if (r.from <= date) return r.rate;
     }
     return undefined;
+  }
+
+  /**
+   * convertToCents(amount, null, rate), remembered per rate. Deal amounts repeat (price points,
+   * round figures: half the foreign-currency deals of a generated org share their amount and rate
+   * with an earlier one), and an exact decimal division costs microseconds, a map hit a tenth of
+   * that. Bounded, so a tenant whose every amount differs only fills it once.
+   */
+  wholeInCents(amount: string, rate: Money): string {
+    if (rate === ONE) return convertToCents(amount, null, rate);
+    let byAmount = this.converted.get(rate);
+    if (byAmount === undefined) {
+      byAmount = new Map();
+      this.converted.set(rate, byAmount);
+    }
+    let out = byAmount.get(amount);
+    if (out === undefined) {
+      out = convertToCents(amount, null, rate);
+      if (this.remembered < MAX_REMEMBERED) {
+        byAmount.set(amount, out);
+        this.remembered++;
+      }
+    }
+    return out;
   }
 }

@@ -92,7 +92,7 @@ export function uncreditedReason(
       String(ctx.policy.minActivities),
     ].join('');
   }
-  let reason = day.absentReasons.get(countingTotal);
+  let reason = day.absentReasons[countingTotal];
   if (reason === undefined) {
     const { windowStart, closeDate } = day;
     if (countingTotal === 0) reason = `no ${countingPhrase(ctx, false, windowStart, closeDate)}`;
@@ -100,7 +100,7 @@ export function uncreditedReason(
       reason = `did not take part in the one ${countingPhrase(ctx, false, windowStart, closeDate)}`;
     else
       reason = `did not take part in any of the ${countingTotal} ${countingPhrase(ctx, true, windowStart, closeDate)}`;
-    day.absentReasons.set(countingTotal, reason);
+    day.absentReasons[countingTotal] = reason;
   }
   return reason;
 }
