@@ -132,8 +132,9 @@ export class LocalDates {
     const after = end.toISODate()!;
     if (before === after) return { cut: Number.POSITIVE_INFINITY, before, after };
     // One offset all day: the local day of the day's last instant starts at the one local
-    // midnight inside this UTC day.
-    const cut = end.startOf('day').toMillis();
+    // midnight inside this UTC day, that instant's local time of day earlier (luxon's own
+    // startOf('day') would cost two more zone lookups, and there are thousands of days).
+    const cut = end.toMillis() - (((end.hour * 60 + end.minute) * 60 + end.second) * 1000 + end.millisecond);
     return cut > first ? { cut, before, after } : null;
   }
 

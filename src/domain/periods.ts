@@ -11,6 +11,11 @@ export type PeriodKind = 'quarter' | 'month';
 export function periodOf(date: string, fiscalYearStartMonth: number, kind: PeriodKind): string {
   const day = DateTime.fromISO(date, { zone: 'UTC' });
   if (!day.isValid) throw new RangeError(`not a date: ${date}`);
+  return periodOfDay(day, fiscalYearStartMonth, kind);
+}
+
+/** periodOf for a date already parsed (a valid luxon DateTime; only its calendar date counts). */
+export function periodOfDay(day: DateTime, fiscalYearStartMonth: number, kind: PeriodKind): string {
   // Moving the date back by the months before the fiscal start lines the fiscal year up with a
   // calendar year: its month is the fiscal month, its year the year the fiscal year starts in.
   const shifted = day.minus({ months: fiscalYearStartMonth - 1 });
