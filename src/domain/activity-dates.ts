@@ -20,9 +20,9 @@
  * day validated and placed by Date.UTC once), and the time of day is compared with that day's
  * local midnight. That costs a third of a string-keyed cache lookup, and allocates nothing.
  *
- * The instant itself: the common `YYYY-MM-DDTHH:MM:SSZ` is read field by field into Date.UTC,
- * the other forms ECMAScript defines exactly go to `Date.parse` (checked by a regular
- * expression), anything else to luxon.
+ * Any other instant (an offset, a two-digit year, a day past its month's end): the forms
+ * ECMAScript defines exactly go to `Date.parse` (checked by a regular expression), anything else
+ * to luxon.
  */
 import { DateTime } from 'luxon';
 
@@ -156,56 +156,12 @@ export class LocalDates {
 }
 
 /**
- * Epoch milliseconds of an instant. The common form `YYYY-MM-DDTHH:MM:SSZ` is read field by field
- * and handed to Date.UTC (which does the calendar arithmetic); the other forms ECMAScript defines
- * go to Date.parse; anything else to luxon.
+ * Epoch milliseconds of an instant `dateOf` could not place by its digits: the forms ECMAScript
+ * defines exactly go to Date.parse (checked by a regular expression), anything else to luxon.
  */
 function toMillis(instant: string): number {
-  let ms = plainUtcMillis(instant);
-  if (Number.isNaN(ms))
-    ms = ES_INSTANT.test(instant) ? Date.parse(instant) : DateTime.fromISO(instant).toMillis();
+  const ms = ES_INSTANT.test(instant) ? Date.parse(instant) : DateTime.fromISO(instant).toMillis();
   if (Number.isNaN(ms)) throw new RangeError(`not an ISO instant: ${instant}`);
-  return ms;
-}
-
-/** `YYYY-MM-DDTHH:MM:SSZ` -> epoch milliseconds, or NaN for any other shape. */
-function plainUtcMillis(s: string): number {
-  if (
-    s.length !== 20 ||
-    s.charCodeAt(4) !== 45 /* - */ ||
-    s.charCodeAt(7) !== 45 ||
-    s.charCodeAt(10) !== 84 /* T */ ||
-    s.charCodeAt(13) !== 58 /* : */ ||
-    s.charCodeAt(16) !== 58 ||
-    s.charCodeAt(19) !== 90 /* Z */
-  ) {
-    return Number.NaN;
-  }
-  const year = digits(s, 0, 4);
-  const month = digits(s, 5, 2);
-  const day = digits(s, 8, 2);
-  const hour = digits(s, 11, 2);
-  const minute = digits(s, 14, 2);
-  const second = digits(s, 17, 2);
-  // Out-of-range fields would be carried over by Date.UTC (13th month, 25th hour): not this form.
-  // Date.UTC also reads years 0-99 as 1900-1999: Date.parse reads those right.
-  if (
-    !(
-      year >= 100 &&
-      month >= 1 &&
-      month <= 12 &&
-      day >= 1 &&
-      day <= 31 &&
-      hour <= 23 &&
-      minute <= 59 &&
-      second <= 59
-    )
-  ) {
-    return Number.NaN;
-  }
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  // A day past the end of its month (2026-02-30) would roll into the next: not a valid instant.
-  if (day > 28 && new Date(ms).getUTCDate() !== day) return Number.NaN;
   return ms;
 }
 
