@@ -3,11 +3,10 @@
  * users, manager history, rates, quotas, and caches for the dates every deal asks about.
  * `prepareOrg` builds it; `evaluateDeal` and the attainment functions read it.
  */
-import { DateTime } from 'luxon';
 import { LocalDates } from './activity-dates.js';
 import { ManagerIndex } from './managers.js';
 import { cents } from './money.js';
-import { periodOfDay } from './periods.js';
+import { parseDay, periodOfDay } from './periods.js';
 import type { Policy } from './policy.js';
 import { RateIndex } from './rates.js';
 import type { ActivityKind, ParticipantStatus, Snapshot, User } from './snapshot.js';
@@ -85,8 +84,7 @@ export function prepareOrg(org: OrgInput, policy: Policy): OrgContext {
       let day = closeDays.get(closeDate);
       if (day === undefined) {
         // One parse serves the period and the window: luxon costs tens of microseconds a date.
-        const parsed = DateTime.fromISO(closeDate, { zone: 'UTC' });
-        if (!parsed.isValid) throw new RangeError(`not a date: ${closeDate}`);
+        const parsed = parseDay(closeDate);
         day = {
           closeDate,
           period: periodOfDay(parsed, org.fiscalYearStartMonth, policy.period),

@@ -9,9 +9,14 @@ export type PeriodKind = 'quarter' | 'month';
 
 /** The fiscal period label (`FY2027-Q1`, `FY2027-M01`) of a calendar date `YYYY-MM-DD`. */
 export function periodOf(date: string, fiscalYearStartMonth: number, kind: PeriodKind): string {
+  return periodOfDay(parseDay(date), fiscalYearStartMonth, kind);
+}
+
+/** A calendar date `YYYY-MM-DD` as a luxon DateTime at its UTC midnight; a RangeError if it is none. */
+export function parseDay(date: string): DateTime {
   const day = DateTime.fromISO(date, { zone: 'UTC' });
   if (!day.isValid) throw new RangeError(`not a date: ${date}`);
-  return periodOfDay(day, fiscalYearStartMonth, kind);
+  return day;
 }
 
 /** periodOf for a date already parsed (a valid luxon DateTime; only its calendar date counts). */
