@@ -85,7 +85,6 @@ export const backfill: JobHandler<'backfill'> = async (deps, payload, _job, log)
       roomForNext = used + 2 * nextPage <= s.budget.allowed;
     }
 
-    const ctx = await rt.orgContext({ locked: true });
     const pull = (token: string | null) =>
       rt.connector.pullClosedBetween({ from: s.from, to: s.to }, token, {
         ...rt.pullOptions,
@@ -101,7 +100,9 @@ export const backfill: JobHandler<'backfill'> = async (deps, payload, _job, log)
     });
     const claimed =
       s.page === null ? null : await claimAhead(deps, rt.tenant.id, keyOf(s.pageNumber, s.page), fence);
-    const page = claimed ?? (await pull(s.page));
+    // A page not pulled ahead (the first one, say) is pulled while the org is read or refreshed:
+    // neither needs the other. Both end before this hold of the lock does, failed or not.
+    const [ctx, page] = await bothSettled(rt.orgContext({ locked: true }), claimed ?? pull(s.page));
     let ahead: PageAhead | null = null;
     if (page.next !== null && roomForNext) {
       const token = page.next;
@@ -154,6 +155,14 @@ export const backfill: JobHandler<'backfill'> = async (deps, payload, _job, log)
   if ('skipped' in result || 'paused' in result) return result;
   return next(deps, rt, current(await store.get(payload.backfillId)));
 };
+
+/** Both results once both promises have settled; the first one's error if either failed. */
+async function bothSettled<A, B>(a: Promise<A>, b: B | Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+  return [x.value, y.value];
+}
 
 /** Where a page is applied: the tenant's ledger, or a dry run's shadow ledger. */
 function targetOf(deps: PipelineDeps, rt: TenantRuntime, s: BackfillState): ApplyTarget {
