@@ -67,21 +67,17 @@ export async function probeOrg(api: SalesforceApi): Promise<OrgShape> {
   };
 }
 
-const OPP_FIELDS = [
-  'Id',
-  'Name',
-  'AccountId',
-  'OwnerId',
-  'IsClosed',
-  'IsWon',
-  'CloseDate',
-  'Amount',
-  'SystemModstamp',
-];
+// What toDeal and currentDealFields read, and no more: every field is bytes in every record of
+// every page, which the worker parses and the API sends.
+const OPP_FIELDS = ['Id', 'Name', 'AccountId', 'OwnerId', 'IsWon', 'CloseDate', 'Amount'];
 
-export function opportunitySelect(shape: OrgShape, splits: boolean): SoqlFragment {
+/**
+ * The opportunity SELECT. `stamped` adds SystemModstamp, which only the incremental cursor reads.
+ */
+export function opportunitySelect(shape: OrgShape, splits: boolean, stamped = false): SoqlFragment {
   const fields = [
     ...OPP_FIELDS,
+    ...(stamped ? ['SystemModstamp'] : []),
     ...(shape.multiCurrency ? ['CurrencyIsoCode'] : []),
     ...(shape.opportunityFields ? Object.values(OPP) : []),
   ];
@@ -91,9 +87,10 @@ export function opportunitySelect(shape: OrgShape, splits: boolean): SoqlFragmen
 }
 
 // The relation rows of the What (the deal itself, IsWhat) say nothing the mappers use and are a
-// fifth of an event's relations and half of a call's: the subqueries leave them out.
-const EVENT_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, StartDateTime, ActivityDate, IsAllDayEvent, (SELECT RelationId, IsInvitee, IsParent, IsWhat, Status FROM EventRelations WHERE IsWhat = false ORDER BY Id) FROM Event`;
-const TASK_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, ActivityDate, CreatedDate, Status, CallDisposition, (SELECT RelationId, IsWhat FROM TaskRelations WHERE IsWhat = false ORDER BY Id) FROM Task`;
+// fifth of an event's relations and half of a call's: the subqueries leave them out, and so need
+// not select IsWhat either (it would be false on every row).
+const EVENT_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, StartDateTime, ActivityDate, IsAllDayEvent, (SELECT RelationId, IsInvitee, IsParent, Status FROM EventRelations WHERE IsWhat = false ORDER BY Id) FROM Event`;
+const TASK_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, ActivityDate, CreatedDate, Status, CallDisposition, (SELECT RelationId FROM TaskRelations WHERE IsWhat = false ORDER BY Id) FROM Task`;
 
 export function opportunitiesByIds(shape: OrgShape, splits: boolean, ids: readonly string[]): string[] {
   const select = opportunitySelect(shape, splits);
@@ -366,7 +363,7 @@ function after(p: Position): SoqlFragment {
 }
 
 export function changeQueries(shape: OrgShape, splits: boolean, c: ChangeCursor, limit: number) {
-  const select = opportunitySelect(shape, splits);
+  const select = opportunitySelect(shape, splits, true);
   const watched = shape.opportunityFields
     ? soqlFragment`(IsWon = true OR ${soqlFields([OPP.evaluatedAt])} != null)`
     : soqlFragment`IsWon = true`;

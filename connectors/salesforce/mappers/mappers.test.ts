@@ -11,7 +11,6 @@ const OPP: SfOpportunity = {
   Name: 'Globex renewal',
   AccountId: '0015g0000000001AAA',
   OwnerId: '0055g0000000001AAA',
-  IsClosed: true,
   IsWon: true,
   CloseDate: '2026-03-15',
   Amount: 12000.5,
