@@ -235,6 +235,11 @@ describe('org records', () => {
     expect(ratioToPercent('0.5217')).toBe(52.17);
     expect(ratioToPercent('0.0001')).toBe(0.01);
     expect(money(0.1 + 0.2)).toBe('0.30');
+    expect(money(12000)).toBe('12000.00');
+    expect(money(-350)).toBe('-350.00');
+    expect(money(-0)).toBe('0.00');
+    expect(money(null)).toBe('0.00');
+    expect(money(2 ** 60)).toBe('1152921504606847000.00');
   });
 
   it('takes dated rates, and a currency without any at its static rate', () => {

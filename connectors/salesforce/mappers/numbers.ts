@@ -3,7 +3,10 @@ import { Decimal } from 'decimal.js';
 
 /** A Currency value as a 2-decimal string: 12000.5 → "12000.50". */
 export function money(value: number | null | undefined): string {
-  return new Decimal(value ?? 0).toFixed(2);
+  // Whole amounts, most of them, need no decimal arithmetic (a backfill maps hundreds of thousands).
+  if (value === null || value === undefined || value === 0) return '0.00';
+  if (Number.isSafeInteger(value)) return `${value}.00`;
+  return new Decimal(value).toFixed(2);
 }
 
 /** A plain decimal: 0.92 → "0.92", 60 → "60". */
