@@ -145,16 +145,21 @@ export function activityQueries(
 /** What a connector keeps between pulls: activity density and the emails of people seen before. */
 export class PullMemory {
   readonly density = new ActivityDensity();
-  private readonly emails = new Map<string, string | null>();
+  private readonly known = new Map<string, string | null>();
+
+  /** Each person's email as last read; null for a person who has none. */
+  get emails(): ReadonlyMap<string, string | null> {
+    return this.known;
+  }
 
   email(id: string): string | null | undefined {
-    return this.emails.get(id);
+    return this.known.get(id);
   }
 
   rememberEmail(id: string, email: string | null): void {
     // A bound on memory: forget everything rather than track recency; it refills in a page.
-    if (this.emails.size >= 500_000) this.emails.clear();
-    this.emails.set(id, email);
+    if (this.known.size >= 500_000) this.known.clear();
+    this.known.set(id, email);
   }
 }
 
@@ -187,17 +192,21 @@ export async function withActivities(
   }
   const { events, tasks } = activityQueries(whatIds, memory.density);
   // Rows are mapped page by page as they arrive, with the emails known so far; the contacts and
-  // leads seen for the first time get theirs once every page is in (one more query).
+  // leads seen for the first time get theirs once every page is in (one more query), and only
+  // the activities that name one of them are revisited.
   const dealSet = new Set(dealIds);
-  const known = new Map<string, string>();
   const unknown = new Set<string>();
-  const notePeople = (relations: readonly { RelationId: string }[] | undefined) => {
+  const waiting: Activity[] = [];
+  /** Notes the people among `relations` whose emails are not known yet; true if there are any. */
+  const noteUnknown = (relations: readonly { RelationId: string }[] | undefined): boolean => {
+    let any = false;
     for (const { RelationId: id } of relations ?? []) {
-      if (!isPersonId(id) || known.has(id) || unknown.has(id)) continue;
-      const email = memory.email(id);
-      if (email === undefined) unknown.add(id);
-      else if (email !== null) known.set(id, email);
+      if (isPersonId(id) && memory.email(id) === undefined) {
+        unknown.add(id);
+        any = true;
+      }
     }
+    return any;
   };
   const rows = { events: 0, tasks: 0 };
   const mapped = await api.queryMapped<SfEvent | SfTask, Activity>(
@@ -206,22 +215,27 @@ export async function withActivities(
       if (query < events.length) {
         rows.events += records.length;
         return (records as SfEvent[]).map((e) => {
-          notePeople(e.EventRelations?.records);
-          return toMeeting(e, dealSet, known);
+          const waits = noteUnknown(e.EventRelations?.records);
+          const meeting = toMeeting(e, dealSet, memory.emails);
+          if (waits) waiting.push(meeting);
+          return meeting;
         });
       }
       rows.tasks += records.length;
       return (records as SfTask[]).map((t) => {
-        notePeople(t.TaskRelations?.records);
-        return toCall(t, dealSet, known);
+        const waits = noteUnknown(t.TaskRelations?.records);
+        const call = toCall(t, dealSet, memory.emails);
+        if (waits) waiting.push(call);
+        return call;
       });
     },
   );
   memory.density.observe('events', whatIds.length, rows.events);
   memory.density.observe('tasks', whatIds.length, rows.tasks);
-  const activities = mapped.flat();
+  // concat, not flat(): V8's flat walks element by element, concat copies whole arrays.
+  const activities = ([] as Activity[]).concat(...mapped);
   const found = await personEmails(api, memory, unknown);
-  if (found.size > 0) for (const a of activities) addEmails(a, found);
+  if (found.size > 0) for (const a of waiting) addEmails(a, found);
   return { deals, activities, current };
 }
 

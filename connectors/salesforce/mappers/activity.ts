@@ -20,11 +20,10 @@ import type { SfEvent, SfTask } from './records.js';
 
 const NO_ROWS: readonly never[] = [];
 
-const EVENT_STATUS: Record<string, ParticipantStatus> = {
-  Accepted: 'accepted',
-  Declined: 'declined',
-  New: 'needsAction',
-};
+/** An invitee's EventRelation Status: Accepted, Declined, or New (or none) for not answered. */
+function inviteeStatus(status: string | null): ParticipantStatus {
+  return status === 'Accepted' ? 'accepted' : status === 'Declined' ? 'declined' : 'needsAction';
+}
 
 /**
  * A datetime as the REST API writes it, in UTC, on a day every month has: rewritten without date
@@ -57,13 +56,12 @@ export function isPersonId(id: string): boolean {
   return id.startsWith('003') || id.startsWith('00Q');
 }
 
-function contactParticipant(
-  id: string,
-  emails: ReadonlyMap<string, string>,
-  status: ParticipantStatus,
-): Participant {
+/** Emails by contact or lead id, as far as known; null (or '') for a person who has none. */
+export type Emails = ReadonlyMap<string, string | null>;
+
+function contactParticipant(id: string, emails: Emails, status: ParticipantStatus): Participant {
   const email = emails.get(id);
-  return email === undefined || email === ''
+  return email === undefined || email === null || email === ''
     ? { contactId: id, role: 'attendee', status }
     : { contactId: id, email, role: 'attendee', status };
 }
@@ -73,7 +71,7 @@ function contactParticipant(
  * pull maps rows as they arrive, before it has asked for the emails of people new to it): the
  * activity is then what mapping with those emails known would have made.
  */
-export function addEmails(activity: Activity, emails: ReadonlyMap<string, string>): void {
+export function addEmails(activity: Activity, emails: Emails): void {
   const participants = activity.participants as Participant[];
   for (let i = 0; i < participants.length; i++) {
     const p = participants[i]!;
@@ -89,7 +87,7 @@ function dealIdsOf(whatId: string | null, dealIds: ReadonlySet<string>): string[
 export function toMeeting(
   e: SfEvent,
   dealIds: ReadonlySet<string>,
-  emails: ReadonlyMap<string, string>,
+  emails: Emails,
 ): Activity {
   const participants: Participant[] = [{ userId: e.OwnerId, role: 'organizer', status: 'accepted' }];
   // A handful of people per activity: an array scan is cheaper than a Set for each of them.
@@ -102,11 +100,11 @@ export function toMeeting(
       participants.push({
         userId: r.RelationId,
         role: 'attendee',
-        status: EVENT_STATUS[r.Status ?? 'New'] ?? 'needsAction',
+        status: inviteeStatus(r.Status),
       });
     } else if (isPersonId(r.RelationId) && (r.IsInvitee || r.IsParent)) {
       seen.push(r.RelationId);
-      const status = r.IsInvitee ? (EVENT_STATUS[r.Status ?? 'New'] ?? 'needsAction') : 'accepted';
+      const status = r.IsInvitee ? inviteeStatus(r.Status) : 'accepted';
       participants.push(contactParticipant(r.RelationId, emails, status));
     }
   }
@@ -135,7 +133,7 @@ export function callStatus(status: string | null, disposition: string | null): P
 export function toCall(
   t: SfTask,
   dealIds: ReadonlySet<string>,
-  emails: ReadonlyMap<string, string>,
+  emails: Emails,
 ): Activity {
   const status = callStatus(t.Status, t.CallDisposition);
   const participants: Participant[] = [{ userId: t.OwnerId, role: 'organizer', status: 'attended' }];

@@ -1,11 +1,20 @@
 /** Salesforce numbers (JSON doubles) to the decimal strings the domain uses, and back. */
 import { Decimal } from 'decimal.js';
 
+/** A number whose shortest decimal form has at most 2 decimals: "12000", "-12000.5", "99.99". */
+const CENTS = /^-?\d+(?:\.\d\d?)?$/;
+
 /** A Currency value as a 2-decimal string: 12000.5 → "12000.50". */
 export function money(value: number | null | undefined): string {
-  // Whole amounts, most of them, need no decimal arithmetic (a backfill maps hundreds of thousands).
   if (value === null || value === undefined || value === 0) return '0.00';
-  if (Number.isSafeInteger(value)) return `${value}.00`;
+  // Decimal reads a number from this same shortest form, so when it has at most 2 decimals
+  // toFixed(2) only pads it: done here without decimal arithmetic, as a backfill maps hundreds
+  // of thousands of amounts.
+  const plain = String(value);
+  if (CENTS.test(plain)) {
+    const dot = plain.indexOf('.');
+    return dot === -1 ? `${plain}.00` : dot === plain.length - 2 ? `${plain}0` : plain;
+  }
   return new Decimal(value).toFixed(2);
 }
 
