@@ -33,7 +33,12 @@ export function ratioToPercent(ratio: string | null): number | null {
   return ratio === null ? null : new Decimal(ratio).times(100).toNumber();
 }
 
+/** A plain decimal string: "1234.50", "-0.5", "60". */
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
 /** A decimal string as the JSON number Salesforce takes. */
 export function toNumber(value: string): number {
-  return new Decimal(value).toNumber();
+  // Both round the same digits to the nearest double; Decimal is kept for what Number would
+  // not reject (it throws on "", "12abc", ...). Write-back converts every credit it writes.
+  return PLAIN_DECIMAL.test(value) ? Number(value) : new Decimal(value).toNumber();
 }
