@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { addEmails, callStatus, toCall, toInstant, toMeeting } from './activity.js';
 import { currentDealFields, opportunityUpdate, toDeal } from './deal.js';
-import { money, percentToRatio, ratioToPercent } from './numbers.js';
+import { money, percentToRatio, ratioToPercent, toNumber } from './numbers.js';
 import { attainmentUpsert, currentAttainmentFields, internalDomainsOf, toRates, userUpdate } from './org.js';
 import type { SfAttainment, SfEvent, SfOpportunity, SfTask } from './records.js';
 
@@ -240,6 +240,11 @@ describe('org records', () => {
     expect(money(-0)).toBe('0.00');
     expect(money(null)).toBe('0.00');
     expect(money(2 ** 60)).toBe('1152921504606847000.00');
+    expect(toNumber('1234.50')).toBe(1234.5);
+    expect(toNumber('-0.10')).toBe(-0.1);
+    expect(toNumber('1e3')).toBe(1000);
+    expect(() => toNumber('12abc')).toThrow();
+    expect(() => toNumber('')).toThrow();
   });
 
   it('takes dated rates, and a currency without any at its static rate', () => {
