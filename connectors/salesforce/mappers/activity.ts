@@ -84,11 +84,7 @@ function dealIdsOf(whatId: string | null, dealIds: ReadonlySet<string>): string[
   return whatId !== null && dealIds.has(whatId) ? [whatId] : [];
 }
 
-export function toMeeting(
-  e: SfEvent,
-  dealIds: ReadonlySet<string>,
-  emails: Emails,
-): Activity {
+export function toMeeting(e: SfEvent, dealIds: ReadonlySet<string>, emails: Emails): Activity {
   const participants: Participant[] = [{ userId: e.OwnerId, role: 'organizer', status: 'accepted' }];
   // A handful of people per activity: an array scan is cheaper than a Set for each of them.
   const seen = [e.OwnerId];
@@ -130,11 +126,7 @@ export function callStatus(status: string | null, disposition: string | null): P
   return 'attended';
 }
 
-export function toCall(
-  t: SfTask,
-  dealIds: ReadonlySet<string>,
-  emails: Emails,
-): Activity {
+export function toCall(t: SfTask, dealIds: ReadonlySet<string>, emails: Emails): Activity {
   const status = callStatus(t.Status, t.CallDisposition);
   const participants: Participant[] = [{ userId: t.OwnerId, role: 'organizer', status: 'attended' }];
   const seen: string[] = [];
