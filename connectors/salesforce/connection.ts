@@ -201,7 +201,10 @@ export class SalesforceApi {
     while (pending.length > 0) {
       const next: typeof pending = [];
       const take = (index: number, page: QueryPage<T>) => {
-        for (const r of map(page.records, index)) results[index]!.push(r);
+        const mapped = map(page.records, index);
+        // A query's first page (most queries have only one) is kept as mapped, not copied.
+        if (results[index]!.length === 0) results[index] = mapped;
+        else for (const r of mapped) results[index]!.push(r);
         if (!page.done && page.nextRecordsUrl !== undefined) next.push({ index, url: page.nextRecordsUrl });
       };
       const only = pending.length === 1 ? pending[0]! : null;

@@ -67,21 +67,17 @@ export async function probeOrg(api: SalesforceApi): Promise<OrgShape> {
   };
 }
 
-const OPP_FIELDS = [
-  'Id',
-  'Name',
-  'AccountId',
-  'OwnerId',
-  'IsClosed',
-  'IsWon',
-  'CloseDate',
-  'Amount',
-  'SystemModstamp',
-];
+// What toDeal and currentDealFields read, and no more: every field is bytes in every record of
+// every page, which the worker parses and the API sends.
+const OPP_FIELDS = ['Id', 'Name', 'AccountId', 'OwnerId', 'IsWon', 'CloseDate', 'Amount'];
 
-export function opportunitySelect(shape: OrgShape, splits: boolean): SoqlFragment {
+/**
+ * The opportunity SELECT. `stamped` adds SystemModstamp, which only the incremental cursor reads.
+ */
+export function opportunitySelect(shape: OrgShape, splits: boolean, stamped = false): SoqlFragment {
   const fields = [
     ...OPP_FIELDS,
+    ...(stamped ? ['SystemModstamp'] : []),
     ...(shape.multiCurrency ? ['CurrencyIsoCode'] : []),
     ...(shape.opportunityFields ? Object.values(OPP) : []),
   ];
@@ -91,9 +87,10 @@ export function opportunitySelect(shape: OrgShape, splits: boolean): SoqlFragmen
 }
 
 // The relation rows of the What (the deal itself, IsWhat) say nothing the mappers use and are a
-// fifth of an event's relations and half of a call's: the subqueries leave them out.
-const EVENT_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, StartDateTime, ActivityDate, IsAllDayEvent, (SELECT RelationId, IsInvitee, IsParent, IsWhat, Status FROM EventRelations WHERE IsWhat = false ORDER BY Id) FROM Event`;
-const TASK_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, ActivityDate, CreatedDate, Status, CallDisposition, (SELECT RelationId, IsWhat FROM TaskRelations WHERE IsWhat = false ORDER BY Id) FROM Task`;
+// fifth of an event's relations and half of a call's: the subqueries leave them out, and so need
+// not select IsWhat either (it would be false on every row).
+const EVENT_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, StartDateTime, ActivityDate, IsAllDayEvent, (SELECT RelationId, IsInvitee, IsParent, Status FROM EventRelations WHERE IsWhat = false ORDER BY Id) FROM Event`;
+const TASK_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, ActivityDate, CreatedDate, Status, CallDisposition, (SELECT RelationId FROM TaskRelations WHERE IsWhat = false ORDER BY Id) FROM Task`;
 
 export function opportunitiesByIds(shape: OrgShape, splits: boolean, ids: readonly string[]): string[] {
   const select = opportunitySelect(shape, splits);
@@ -148,16 +145,21 @@ export function activityQueries(
 /** What a connector keeps between pulls: activity density and the emails of people seen before. */
 export class PullMemory {
   readonly density = new ActivityDensity();
-  private readonly emails = new Map<string, string | null>();
+  private readonly known = new Map<string, string | null>();
+
+  /** Each person's email as last read; null for a person who has none. */
+  get emails(): ReadonlyMap<string, string | null> {
+    return this.known;
+  }
 
   email(id: string): string | null | undefined {
-    return this.emails.get(id);
+    return this.known.get(id);
   }
 
   rememberEmail(id: string, email: string | null): void {
     // A bound on memory: forget everything rather than track recency; it refills in a page.
-    if (this.emails.size >= 500_000) this.emails.clear();
-    this.emails.set(id, email);
+    if (this.known.size >= 500_000) this.known.clear();
+    this.known.set(id, email);
   }
 }
 
@@ -190,17 +192,21 @@ export async function withActivities(
   }
   const { events, tasks } = activityQueries(whatIds, memory.density);
   // Rows are mapped page by page as they arrive, with the emails known so far; the contacts and
-  // leads seen for the first time get theirs once every page is in (one more query).
+  // leads seen for the first time get theirs once every page is in (one more query), and only
+  // the activities that name one of them are revisited.
   const dealSet = new Set(dealIds);
-  const known = new Map<string, string>();
   const unknown = new Set<string>();
-  const notePeople = (relations: readonly { RelationId: string }[] | undefined) => {
+  const waiting: Activity[] = [];
+  /** Notes the people among `relations` whose emails are not known yet; true if there are any. */
+  const noteUnknown = (relations: readonly { RelationId: string }[] | undefined): boolean => {
+    let any = false;
     for (const { RelationId: id } of relations ?? []) {
-      if (!isPersonId(id) || known.has(id) || unknown.has(id)) continue;
-      const email = memory.email(id);
-      if (email === undefined) unknown.add(id);
-      else if (email !== null) known.set(id, email);
+      if (isPersonId(id) && memory.email(id) === undefined) {
+        unknown.add(id);
+        any = true;
+      }
     }
+    return any;
   };
   const rows = { events: 0, tasks: 0 };
   const mapped = await api.queryMapped<SfEvent | SfTask, Activity>(
@@ -209,22 +215,27 @@ export async function withActivities(
       if (query < events.length) {
         rows.events += records.length;
         return (records as SfEvent[]).map((e) => {
-          notePeople(e.EventRelations?.records);
-          return toMeeting(e, dealSet, known);
+          const waits = noteUnknown(e.EventRelations?.records);
+          const meeting = toMeeting(e, dealSet, memory.emails);
+          if (waits) waiting.push(meeting);
+          return meeting;
         });
       }
       rows.tasks += records.length;
       return (records as SfTask[]).map((t) => {
-        notePeople(t.TaskRelations?.records);
-        return toCall(t, dealSet, known);
+        const waits = noteUnknown(t.TaskRelations?.records);
+        const call = toCall(t, dealSet, memory.emails);
+        if (waits) waiting.push(call);
+        return call;
       });
     },
   );
   memory.density.observe('events', whatIds.length, rows.events);
   memory.density.observe('tasks', whatIds.length, rows.tasks);
-  const activities = mapped.flat();
+  // concat, not flat(): V8's flat walks element by element, concat copies whole arrays.
+  const activities = ([] as Activity[]).concat(...mapped);
   const found = await personEmails(api, memory, unknown);
-  if (found.size > 0) for (const a of activities) addEmails(a, found);
+  if (found.size > 0) for (const a of waiting) addEmails(a, found);
   return { deals, activities, current };
 }
 
@@ -366,7 +377,7 @@ function after(p: Position): SoqlFragment {
 }
 
 export function changeQueries(shape: OrgShape, splits: boolean, c: ChangeCursor, limit: number) {
-  const select = opportunitySelect(shape, splits);
+  const select = opportunitySelect(shape, splits, true);
   const watched = shape.opportunityFields
     ? soqlFragment`(IsWon = true OR ${soqlFields([OPP.evaluatedAt])} != null)`
     : soqlFragment`IsWon = true`;

@@ -286,7 +286,7 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
       q.events,
       q.tasks,
       q.relations,
-    ])) as [SfOpportunity[], Linked[], Linked[], RelationRow[]];
+    ])) as [(SfOpportunity & Stamped)[], Linked[], Linked[], RelationRow[]];
     const seen = new Set(opps.map((o) => o.Id));
     const linked = new Set<string>();
     const add = (whatId: string | null | undefined, type: string | undefined) => {

@@ -18,24 +18,30 @@
 import type { Activity, Participant, ParticipantStatus } from '../../../src/domain/snapshot.js';
 import type { SfEvent, SfTask } from './records.js';
 
-const EVENT_STATUS: Record<string, ParticipantStatus> = {
-  Accepted: 'accepted',
-  Declined: 'declined',
-  New: 'needsAction',
-};
+const NO_ROWS: readonly never[] = [];
+
+/** An invitee's EventRelation Status: Accepted, Declined, or New (or none) for not answered. */
+function inviteeStatus(status: string | null): ParticipantStatus {
+  return status === 'Accepted' ? 'accepted' : status === 'Declined' ? 'declined' : 'needsAction';
+}
 
 /**
  * A datetime as the REST API writes it, in UTC, on a day every month has: rewritten without date
- * arithmetic (a backfill maps hundreds of thousands). Other days and offsets take the long way,
- * which rolls 30 February over the way Date.parse does.
+ * arithmetic (a backfill maps hundreds of thousands), by slicing, since the match fixes every
+ * character's place. Other days and offsets take the long way, which rolls 30 February over the
+ * way Date.parse does.
  */
 const PLAIN_UTC =
-  /^(\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)(\.\d{3})?\+0000$/;
+  /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{3})?\+0000$/;
 
 /** "2024-11-14T22:13:20.000+0000" → "2024-11-14T22:13:20Z" (the snapshot's form of an instant). */
 export function toInstant(sfDateTime: string): string {
-  const utc = PLAIN_UTC.exec(sfDateTime);
-  if (utc !== null) return utc[2] === undefined || utc[2] === '.000' ? `${utc[1]}Z` : `${utc[1]}${utc[2]}Z`;
+  if (PLAIN_UTC.test(sfDateTime)) {
+    // 24 characters without milliseconds, 28 with; ".000" is dropped as the snapshot writes it.
+    return sfDateTime.length === 24 || sfDateTime.startsWith('.000', 19)
+      ? `${sfDateTime.slice(0, 19)}Z`
+      : `${sfDateTime.slice(0, 23)}Z`;
+  }
   const m = /^(.*T\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2}):?(\d{2})$/.exec(sfDateTime);
   const ms = Date.parse(m === null ? sfDateTime : `${m[1]}${m[2]}:${m[3]}`);
   if (Number.isNaN(ms)) throw new RangeError(`not a Salesforce datetime: ${sfDateTime}`);
@@ -44,20 +50,18 @@ export function toInstant(sfDateTime: string): string {
 }
 
 export const USER_PREFIX = '005';
-const PERSON_PREFIXES = new Set(['003', '00Q']);
 
-/** A contact or a lead: someone outside the org whom an activity can name. */
+/** A contact (003) or a lead (00Q): someone outside the org whom an activity can name. */
 export function isPersonId(id: string): boolean {
-  return PERSON_PREFIXES.has(id.slice(0, 3));
+  return id.startsWith('003') || id.startsWith('00Q');
 }
 
-function contactParticipant(
-  id: string,
-  emails: ReadonlyMap<string, string>,
-  status: ParticipantStatus,
-): Participant {
+/** Emails by contact or lead id, as far as known; null (or '') for a person who has none. */
+export type Emails = ReadonlyMap<string, string | null>;
+
+function contactParticipant(id: string, emails: Emails, status: ParticipantStatus): Participant {
   const email = emails.get(id);
-  return email === undefined || email === ''
+  return email === undefined || email === null || email === ''
     ? { contactId: id, role: 'attendee', status }
     : { contactId: id, email, role: 'attendee', status };
 }
@@ -67,7 +71,7 @@ function contactParticipant(
  * pull maps rows as they arrive, before it has asked for the emails of people new to it): the
  * activity is then what mapping with those emails known would have made.
  */
-export function addEmails(activity: Activity, emails: ReadonlyMap<string, string>): void {
+export function addEmails(activity: Activity, emails: Emails): void {
   const participants = activity.participants as Participant[];
   for (let i = 0; i < participants.length; i++) {
     const p = participants[i]!;
@@ -76,30 +80,27 @@ export function addEmails(activity: Activity, emails: ReadonlyMap<string, string
   }
 }
 
-function linkOf(whatId: string | null, accountId: string | null, dealIds: ReadonlySet<string>) {
-  return { dealIds: whatId !== null && dealIds.has(whatId) ? [whatId] : [], accountId: accountId ?? null };
+function dealIdsOf(whatId: string | null, dealIds: ReadonlySet<string>): string[] {
+  return whatId !== null && dealIds.has(whatId) ? [whatId] : [];
 }
 
-export function toMeeting(
-  e: SfEvent,
-  dealIds: ReadonlySet<string>,
-  emails: ReadonlyMap<string, string>,
-): Activity {
+export function toMeeting(e: SfEvent, dealIds: ReadonlySet<string>, emails: Emails): Activity {
   const participants: Participant[] = [{ userId: e.OwnerId, role: 'organizer', status: 'accepted' }];
-  const seen = new Set<string>([e.OwnerId]);
-  for (const r of e.EventRelations?.records ?? []) {
-    if (r.IsWhat || seen.has(r.RelationId)) continue;
+  // A handful of people per activity: an array scan is cheaper than a Set for each of them.
+  const seen = [e.OwnerId];
+  for (const r of e.EventRelations?.records ?? NO_ROWS) {
+    if (r.IsWhat === true || seen.includes(r.RelationId)) continue;
     if (r.RelationId.startsWith(USER_PREFIX)) {
       if (!r.IsInvitee) continue;
-      seen.add(r.RelationId);
+      seen.push(r.RelationId);
       participants.push({
         userId: r.RelationId,
         role: 'attendee',
-        status: EVENT_STATUS[r.Status ?? 'New'] ?? 'needsAction',
+        status: inviteeStatus(r.Status),
       });
     } else if (isPersonId(r.RelationId) && (r.IsInvitee || r.IsParent)) {
-      seen.add(r.RelationId);
-      const status = r.IsInvitee ? (EVENT_STATUS[r.Status ?? 'New'] ?? 'needsAction') : 'accepted';
+      seen.push(r.RelationId);
+      const status = r.IsInvitee ? inviteeStatus(r.Status) : 'accepted';
       participants.push(contactParticipant(r.RelationId, emails, status));
     }
   }
@@ -107,7 +108,8 @@ export function toMeeting(
   return {
     id: e.Id,
     kind: 'meeting',
-    ...linkOf(e.WhatId, e.AccountId, dealIds),
+    dealIds: dealIdsOf(e.WhatId, dealIds),
+    accountId: e.AccountId ?? null,
     start: allDay ? null : toInstant(e.StartDateTime!),
     date: allDay ? (e.ActivityDate ?? e.StartDateTime?.slice(0, 10) ?? null) : null,
     canceled: false,
@@ -124,23 +126,20 @@ export function callStatus(status: string | null, disposition: string | null): P
   return 'attended';
 }
 
-export function toCall(
-  t: SfTask,
-  dealIds: ReadonlySet<string>,
-  emails: ReadonlyMap<string, string>,
-): Activity {
+export function toCall(t: SfTask, dealIds: ReadonlySet<string>, emails: Emails): Activity {
   const status = callStatus(t.Status, t.CallDisposition);
   const participants: Participant[] = [{ userId: t.OwnerId, role: 'organizer', status: 'attended' }];
-  const seen = new Set<string>();
-  for (const r of t.TaskRelations?.records ?? []) {
-    if (r.IsWhat || seen.has(r.RelationId) || !isPersonId(r.RelationId)) continue;
-    seen.add(r.RelationId);
+  const seen: string[] = [];
+  for (const r of t.TaskRelations?.records ?? NO_ROWS) {
+    if (r.IsWhat === true || seen.includes(r.RelationId) || !isPersonId(r.RelationId)) continue;
+    seen.push(r.RelationId);
     participants.push(contactParticipant(r.RelationId, emails, status));
   }
   return {
     id: t.Id,
     kind: 'call',
-    ...linkOf(t.WhatId, t.AccountId, dealIds),
+    dealIds: dealIdsOf(t.WhatId, dealIds),
+    accountId: t.AccountId ?? null,
     start: null,
     date: t.ActivityDate ?? (t.CreatedDate ? toInstant(t.CreatedDate).slice(0, 10) : null),
     canceled: false,

@@ -27,7 +27,8 @@ export function toDeal(o: SfOpportunity, corporateCurrency: string): Deal {
 }
 
 function toSplits(o: SfOpportunity): Split[] {
-  const rows = o.OpportunitySplits?.records ?? [];
+  const rows = o.OpportunitySplits?.records;
+  if (rows === undefined || rows.length === 0) return [];
   const splits = rows.map((s) => ({ userId: s.SplitOwnerId, percent: decimal(s.SplitPercentage ?? 0) }));
   if (splits.length === 1 && splits[0]!.userId === o.OwnerId && Number(splits[0]!.percent) === 100) return [];
   return splits;

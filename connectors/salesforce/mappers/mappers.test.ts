@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { addEmails, callStatus, toCall, toInstant, toMeeting } from './activity.js';
 import { currentDealFields, opportunityUpdate, toDeal } from './deal.js';
-import { money, percentToRatio, ratioToPercent } from './numbers.js';
+import { money, percentToRatio, ratioToPercent, toNumber } from './numbers.js';
 import { attainmentUpsert, currentAttainmentFields, internalDomainsOf, toRates, userUpdate } from './org.js';
 import type { SfAttainment, SfEvent, SfOpportunity, SfTask } from './records.js';
 
@@ -11,7 +11,6 @@ const OPP: SfOpportunity = {
   Name: 'Globex renewal',
   AccountId: '0015g0000000001AAA',
   OwnerId: '0055g0000000001AAA',
-  IsClosed: true,
   IsWon: true,
   CloseDate: '2026-03-15',
   Amount: 12000.5,
@@ -236,6 +235,16 @@ describe('org records', () => {
     expect(ratioToPercent('0.5217')).toBe(52.17);
     expect(ratioToPercent('0.0001')).toBe(0.01);
     expect(money(0.1 + 0.2)).toBe('0.30');
+    expect(money(12000)).toBe('12000.00');
+    expect(money(-350)).toBe('-350.00');
+    expect(money(-0)).toBe('0.00');
+    expect(money(null)).toBe('0.00');
+    expect(money(2 ** 60)).toBe('1152921504606847000.00');
+    expect(toNumber('1234.50')).toBe(1234.5);
+    expect(toNumber('-0.10')).toBe(-0.1);
+    expect(toNumber('1e3')).toBe(1000);
+    expect(() => toNumber('12abc')).toThrow();
+    expect(() => toNumber('')).toThrow();
   });
 
   it('takes dated rates, and a currency without any at its static rate', () => {

@@ -11,12 +11,12 @@ export interface SfOpportunity {
   Name: string | null;
   AccountId: string | null;
   OwnerId: string;
-  IsClosed: boolean;
   IsWon: boolean;
   CloseDate: string;
   Amount: number | null;
   CurrencyIsoCode?: string | null;
-  SystemModstamp: string;
+  /** Selected only by the incremental pull, whose cursor it is. */
+  SystemModstamp?: string;
   PC_Manager_Involved__c?: boolean | null;
   PC_Credited_Manager__c?: string | null;
   PC_Manager_Credit__c?: number | null;
@@ -34,7 +34,8 @@ export interface SfEventRelation {
   RelationId: string;
   IsInvitee: boolean;
   IsParent: boolean;
-  IsWhat: boolean;
+  /** Not selected by the pull, which leaves the What's rows out; a row that has it true is skipped. */
+  IsWhat?: boolean;
   Status: string | null;
 }
 
@@ -51,7 +52,8 @@ export interface SfEvent {
 
 export interface SfTaskRelation {
   RelationId: string;
-  IsWhat: boolean;
+  /** As on SfEventRelation. */
+  IsWhat?: boolean;
 }
 
 export interface SfTask {
