@@ -52,7 +52,7 @@ export interface QueryContext {
 }
 
 /** A parent hop: from a reference field to the record it names. */
-interface ParentStep {
+export interface ParentStep {
   refField: string;
   relationshipName: string;
   /** The one target table, or null for polymorphic references (What, Who, Relation). */
@@ -203,8 +203,8 @@ export function executeQuery(q: CompiledQuery): SfRecord[] {
 
 /** The rows of a child relationship for one parent, filtered, ordered and limited. */
 export function childRows(sub: CompiledSubquery, parentId: string): SfRecord[] {
-  const rows = sub.table.lookup(sub.rel.field, [parentId]);
-  const out = sub.where === null ? rows : rows.filter(sub.where);
+  const rows = sub.table.rowsWith(sub.rel.field, parentId);
+  const out = sub.where === null ? rows.slice() : rows.filter(sub.where);
   out.sort(sub.order ?? byId);
   return sub.limit === null ? out : out.slice(0, sub.limit);
 }
@@ -633,21 +633,22 @@ class Compiler {
     if (!resolved.filterable) {
       throw new SoqlError('INVALID_FIELD', `field '${c.field}' can not be filtered in a query call`);
     }
-    const { get, type } = resolved;
+    const { type } = resolved;
     const values = this.literalValues(c, type, c.field);
     const caseless = TEXT_TYPES.has(type);
-    const norm = (v: SfValue): SfValue => (caseless && typeof v === 'string' ? v.toLowerCase() : v);
+    const norm = caseless ? lowerCase : sameValue;
+    // Text compares caseless; everything else reads the value as stored, with no call in between.
+    const get = caseless ? (rec: SfRecord) => lowerCase(resolved.get(rec)) : resolved.get;
     switch (c.operator) {
       case '=':
       case '!=': {
         const want = norm(values[0]!);
-        const eq = (rec: SfRecord) => norm(get(rec)) === want;
-        return c.operator === '=' ? eq : (rec) => !eq(rec);
+        return c.operator === '=' ? (rec) => get(rec) === want : (rec) => get(rec) !== want;
       }
       case 'IN':
       case 'NOT IN': {
         const set = new Set(values.map(norm));
-        return c.operator === 'IN' ? (rec) => set.has(norm(get(rec))) : (rec) => !set.has(norm(get(rec)));
+        return c.operator === 'IN' ? (rec) => set.has(get(rec)) : (rec) => !set.has(get(rec));
       }
       case 'LIKE': {
         if (!TEXT_TYPES.has(type) && type !== 'id' && type !== 'reference') {
@@ -660,7 +661,7 @@ class Compiler {
         if (typeof pattern !== 'string') throw new SoqlError('MALFORMED_QUERY', 'LIKE needs a string');
         const re = likePattern(pattern);
         return (rec) => {
-          const v = get(rec);
+          const v = resolved.get(rec);
           return typeof v === 'string' && re.test(v);
         };
       }
@@ -675,7 +676,7 @@ class Compiler {
         if (want === null) return () => false;
         const op = c.operator;
         return (rec) => {
-          const v = norm(get(rec));
+          const v = get(rec);
           if (v === null) return false;
           const cmp = compareValues(v, want);
           return op === '<' ? cmp < 0 : op === '<=' ? cmp <= 0 : op === '>' ? cmp > 0 : cmp >= 0;
@@ -697,6 +698,11 @@ class Compiler {
   }
 
   comparator(def: ObjectDef, orderBy: OrderByClause[]): Comparator {
+    // ORDER BY Id, the connector's order for its IN queries and subqueries: Id is never null.
+    const only = orderBy.length === 1 ? orderBy[0]! : null;
+    if (only !== null && 'field' in only && only.order !== 'DESC') {
+      if (this.resolve(def, only.field).directField === 'Id') return byId;
+    }
     const keys = orderBy.map((o) => {
       if (!('field' in o)) throw unsupported('ORDER BY a function');
       const resolved = this.resolve(def, o.field);
@@ -750,6 +756,14 @@ export function parentOf(
   rec: SfRecord,
 ): { rec: SfRecord; type: string } | null {
   return followStep(store, step, rec);
+}
+
+function lowerCase(v: SfValue): SfValue {
+  return typeof v === 'string' ? v.toLowerCase() : v;
+}
+
+function sameValue(v: SfValue): SfValue {
+  return v;
 }
 
 function compareValues(a: SfValue, b: SfValue): number {
