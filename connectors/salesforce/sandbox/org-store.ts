@@ -143,15 +143,22 @@ export class OrgStore {
   private readonly customPrefixes = new Map<string, string>();
   private readonly autoNumbers = new Map<string, number>();
   readonly clock: () => number;
+  private stampSecond = Number.NaN;
+  private stampText = '';
 
   constructor(options: OrgStoreOptions = {}) {
     this.clock = options.clock ?? Date.now;
     for (const def of standardObjects()) this.addObject(def);
   }
 
-  /** Salesforce stamps records to the second, so many records share a SystemModstamp. */
+  /** Salesforce stamps records to the second, so many records share a SystemModstamp (and its string). */
   stamp(): string {
-    return storedDateTime(Math.floor(this.clock() / 1000) * 1000);
+    const second = Math.floor(this.clock() / 1000);
+    if (second !== this.stampSecond) {
+      this.stampSecond = second;
+      this.stampText = storedDateTime(second * 1000);
+    }
+    return this.stampText;
   }
 
   object(name: string): ObjectDef | undefined {
