@@ -43,6 +43,15 @@ export function plainValue(type: FieldType | 'string', value: SfValue | undefine
 /** Pushes the JSON of one record onto `out`, in pieces for one join. */
 type Writer = (rec: SfRecord, actualType: string, out: string[]) => void;
 
+type Factory = (nested: Writer[], format: typeof formatDateTime) => Writer;
+
+/**
+ * Generated code by its source, kept across queries: every query compiles its own shapes, but the
+ * writers of the same select list are then the same function, which V8 has already optimized.
+ */
+const factories = new Map<string, Factory>();
+const MAX_FACTORIES = 256;
+
 export class RecordWriter {
   private readonly base: string;
   private readonly compiled = new Map<Shape, Writer>();
@@ -116,8 +125,17 @@ export class RecordWriter {
       body += `out.push(${JSON.stringify(key)});\nnested[${nested.length - 1}](rec, actualType, out);\n`;
     }
     body += "out.push('}');";
-    const make = new Function('nested', 'formatDateTime', `return (rec, actualType, out) => {\n${body}}`);
-    return make(nested, formatDateTime) as Writer;
+    let make = factories.get(body);
+    if (make === undefined) {
+      make = new Function(
+        'nested',
+        'formatDateTime',
+        `return (rec, actualType, out) => {\n${body}}`,
+      ) as Factory;
+      if (factories.size >= MAX_FACTORIES) factories.delete(factories.keys().next().value!);
+      factories.set(body, make);
+    }
+    return make(nested, formatDateTime);
   }
 
   private parentWriter(step: ParentStep, shape: Shape): Writer {
