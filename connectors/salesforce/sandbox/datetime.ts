@@ -18,6 +18,16 @@ export function formatDateTime(stored: string): string {
  * stored form; null when it is not a datetime.
  */
 export function parseDateTime(value: string): string | null {
+  // A collection's records usually carry the same instant (when the batch was evaluated).
+  if (value === lastParsed.value) return lastParsed.stored;
+  const stored = parse(value);
+  lastParsed = { value, stored };
+  return stored;
+}
+
+let lastParsed: { value: string; stored: string | null } = { value: '', stored: null };
+
+function parse(value: string): string | null {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?)(Z|[+-]\d{2}:?\d{2})$/.exec(value);
   if (m === null) return null;
   const zone = m[2] === 'Z' ? 'Z' : `${m[2]!.slice(0, 3)}:${m[2]!.slice(-2)}`;

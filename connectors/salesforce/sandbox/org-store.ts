@@ -18,6 +18,8 @@ export type SfRecord = { readonly Id: string } & { readonly [field: string]: SfV
 /** Characters 4-6 of the ids the sandbox mints, distinct from the org generator's. */
 const SANDBOX_POD = '7s0';
 
+const NONE: readonly SfRecord[] = [];
+
 export class Table {
   readonly rows = new Map<string, SfRecord>();
   /** field → value → the records holding it (the current objects, replaced on update). */
@@ -83,8 +85,8 @@ export class Table {
       }
       return out;
     }
+    if (values.length === 1) return this.rowsWith(field, values[0]!).slice();
     const index = this.indexFor(field);
-    if (values.length === 1) return index.get(values[0]!)?.slice() ?? [];
     const out: SfRecord[] = [];
     const seen = new Set<SfValue>();
     for (const v of values) {
@@ -94,6 +96,11 @@ export class Table {
       if (recs !== undefined) for (const rec of recs) out.push(rec);
     }
     return out;
+  }
+
+  /** The rows whose `field` (not Id) equals `value`: the index's own list, to read and not keep. */
+  rowsWith(field: string, value: SfValue): readonly SfRecord[] {
+    return this.indexFor(field).get(value) ?? NONE;
   }
 
   private indexFor(field: string): Map<SfValue, SfRecord[]> {
@@ -136,15 +143,22 @@ export class OrgStore {
   private readonly customPrefixes = new Map<string, string>();
   private readonly autoNumbers = new Map<string, number>();
   readonly clock: () => number;
+  private stampSecond = Number.NaN;
+  private stampText = '';
 
   constructor(options: OrgStoreOptions = {}) {
     this.clock = options.clock ?? Date.now;
     for (const def of standardObjects()) this.addObject(def);
   }
 
-  /** Salesforce stamps records to the second, so many records share a SystemModstamp. */
+  /** Salesforce stamps records to the second, so many records share a SystemModstamp (and its string). */
   stamp(): string {
-    return storedDateTime(Math.floor(this.clock() / 1000) * 1000);
+    const second = Math.floor(this.clock() / 1000);
+    if (second !== this.stampSecond) {
+      this.stampSecond = second;
+      this.stampText = storedDateTime(second * 1000);
+    }
+    return this.stampText;
   }
 
   object(name: string): ObjectDef | undefined {

@@ -12,14 +12,13 @@
  * view cached until a row is added or removed or an ordered field changes, so keyset paging over
  * 100k opportunities stays cheap while a backfill writes other fields between its pages.
  */
-import {
-  type Condition,
-  type OrderByClause,
-  type FieldType as ParsedField,
-  parseQuery,
-  type Query,
-  type Subquery,
-  type WhereClause,
+import type {
+  Condition,
+  OrderByClause,
+  FieldType as ParsedField,
+  Query,
+  Subquery,
+  WhereClause,
 } from '@jetstreamapp/soql-parser-js';
 import type { Access } from './access.js';
 import { parseDateTime } from './datetime.js';
@@ -32,6 +31,7 @@ import {
   POLYMORPHIC_NAME_FIELDS,
   referenceByRelationship,
 } from './schema.js';
+import { parseSoql } from './soql-parse.js';
 
 export type SoqlErrorCode = 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE';
 
@@ -52,7 +52,7 @@ export interface QueryContext {
 }
 
 /** A parent hop: from a reference field to the record it names. */
-interface ParentStep {
+export interface ParentStep {
   refField: string;
   relationshipName: string;
   /** The one target table, or null for polymorphic references (What, Who, Relation). */
@@ -118,7 +118,7 @@ function unsupported(what: string): SoqlError {
 export function compileQuery(soql: string, ctx: QueryContext): CompiledQuery {
   let parsed: Query;
   try {
-    parsed = parseQuery(soql);
+    parsed = parseSoql(soql);
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new SoqlError('MALFORMED_QUERY', `unexpected token in query: ${message}`);
@@ -203,8 +203,8 @@ export function executeQuery(q: CompiledQuery): SfRecord[] {
 
 /** The rows of a child relationship for one parent, filtered, ordered and limited. */
 export function childRows(sub: CompiledSubquery, parentId: string): SfRecord[] {
-  const rows = sub.table.lookup(sub.rel.field, [parentId]);
-  const out = sub.where === null ? rows : rows.filter(sub.where);
+  const rows = sub.table.rowsWith(sub.rel.field, parentId);
+  const out = sub.where === null ? rows.slice() : rows.filter(sub.where);
   out.sort(sub.order ?? byId);
   return sub.limit === null ? out : out.slice(0, sub.limit);
 }
@@ -344,6 +344,8 @@ interface Resolved {
 
 class Compiler {
   private readonly readable = new Map<string, Map<string, FieldDef>>();
+  /** A condition's literals, read once though the index plan, the keyset and the predicate all want them. */
+  private readonly literals = new Map<Condition, SfValue[]>();
 
   constructor(private readonly ctx: QueryContext) {}
 
@@ -354,6 +356,15 @@ class Compiler {
       this.readable.set(def.name, fields);
     }
     return fields;
+  }
+
+  private literalValues(c: Condition, type: FieldType, field: string): SfValue[] {
+    let values = this.literals.get(c);
+    if (values === undefined) {
+      values = literalValues(c, type, field);
+      this.literals.set(c, values);
+    }
+    return values;
   }
 
   private field(def: ObjectDef, name: string): FieldDef {
@@ -556,7 +567,7 @@ class Compiler {
       const resolved = this.resolve(def, c.field);
       if (resolved.directField === null || (resolved.type !== 'id' && resolved.type !== 'reference'))
         continue;
-      const values = literalValues(c, resolved.type, c.field);
+      const values = this.literalValues(c, resolved.type, c.field);
       if (values.some((v) => v === null)) continue;
       if (best === null || resolved.type === 'id' || values.length < best.values.length) {
         best = { field: resolved.directField, values };
@@ -585,7 +596,7 @@ class Compiler {
         return null;
       const r = this.resolve(def, a.cond.field);
       if (r.directField === null) return null;
-      const value = literalValues(a.cond, r.type, a.cond.field)[0];
+      const value = this.literalValues(a.cond, r.type, a.cond.field)[0];
       return value === undefined || value === null ? null : { field: r.directField, value };
     };
     const conjuncts = ast.op === 'AND' ? ast.parts : [ast];
@@ -622,21 +633,22 @@ class Compiler {
     if (!resolved.filterable) {
       throw new SoqlError('INVALID_FIELD', `field '${c.field}' can not be filtered in a query call`);
     }
-    const { get, type } = resolved;
-    const values = literalValues(c, type, c.field);
+    const { type } = resolved;
+    const values = this.literalValues(c, type, c.field);
     const caseless = TEXT_TYPES.has(type);
-    const norm = (v: SfValue): SfValue => (caseless && typeof v === 'string' ? v.toLowerCase() : v);
+    const norm = caseless ? lowerCase : sameValue;
+    // Text compares caseless; everything else reads the value as stored, with no call in between.
+    const get = caseless ? (rec: SfRecord) => lowerCase(resolved.get(rec)) : resolved.get;
     switch (c.operator) {
       case '=':
       case '!=': {
         const want = norm(values[0]!);
-        const eq = (rec: SfRecord) => norm(get(rec)) === want;
-        return c.operator === '=' ? eq : (rec) => !eq(rec);
+        return c.operator === '=' ? (rec) => get(rec) === want : (rec) => get(rec) !== want;
       }
       case 'IN':
       case 'NOT IN': {
         const set = new Set(values.map(norm));
-        return c.operator === 'IN' ? (rec) => set.has(norm(get(rec))) : (rec) => !set.has(norm(get(rec)));
+        return c.operator === 'IN' ? (rec) => set.has(get(rec)) : (rec) => !set.has(get(rec));
       }
       case 'LIKE': {
         if (!TEXT_TYPES.has(type) && type !== 'id' && type !== 'reference') {
@@ -649,7 +661,7 @@ class Compiler {
         if (typeof pattern !== 'string') throw new SoqlError('MALFORMED_QUERY', 'LIKE needs a string');
         const re = likePattern(pattern);
         return (rec) => {
-          const v = get(rec);
+          const v = resolved.get(rec);
           return typeof v === 'string' && re.test(v);
         };
       }
@@ -664,7 +676,7 @@ class Compiler {
         if (want === null) return () => false;
         const op = c.operator;
         return (rec) => {
-          const v = norm(get(rec));
+          const v = get(rec);
           if (v === null) return false;
           const cmp = compareValues(v, want);
           return op === '<' ? cmp < 0 : op === '<=' ? cmp <= 0 : op === '>' ? cmp > 0 : cmp >= 0;
@@ -686,6 +698,11 @@ class Compiler {
   }
 
   comparator(def: ObjectDef, orderBy: OrderByClause[]): Comparator {
+    // ORDER BY Id, the connector's order for its IN queries and subqueries: Id is never null.
+    const only = orderBy.length === 1 ? orderBy[0]! : null;
+    if (only !== null && 'field' in only && only.order !== 'DESC') {
+      if (this.resolve(def, only.field).directField === 'Id') return byId;
+    }
     const keys = orderBy.map((o) => {
       if (!('field' in o)) throw unsupported('ORDER BY a function');
       const resolved = this.resolve(def, o.field);
@@ -741,6 +758,14 @@ export function parentOf(
   return followStep(store, step, rec);
 }
 
+function lowerCase(v: SfValue): SfValue {
+  return typeof v === 'string' ? v.toLowerCase() : v;
+}
+
+function sameValue(v: SfValue): SfValue {
+  return v;
+}
+
 function compareValues(a: SfValue, b: SfValue): number {
   if (a === b) return 0;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
@@ -779,6 +804,7 @@ const STRING_ESCAPES: Record<string, string> = {
 /** A quoted SOQL string literal's value (`'O\'Brien'` → `O'Brien`). LIKE wildcards stay escaped. */
 export function unquoteSoqlString(literal: string): string {
   const body = literal.startsWith("'") && literal.endsWith("'") ? literal.slice(1, -1) : literal;
+  if (!body.includes('\\')) return body;
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const ch = body[i]!;
@@ -809,27 +835,22 @@ function literal(value: string, literalType: string, type: FieldType, field: str
     throw unsupported(`the date literal ${value}`);
   }
   if (literalType === 'APEX_BIND_VARIABLE') throw unsupported('bind variables');
-  const wrongType = (expected: string) =>
-    new SoqlError(
-      'MALFORMED_QUERY',
-      `value of filter criterion for field '${field}' must be of type ${expected} and should not be enclosed in quotes`,
-    );
   switch (type) {
     case 'date':
-      if (literalType !== 'DATE') throw wrongType('date');
+      if (literalType !== 'DATE') throw wrongType(field, 'date');
       return value;
     case 'datetime': {
-      if (literalType !== 'DATETIME') throw wrongType('dateTime');
+      if (literalType !== 'DATETIME') throw wrongType(field, 'dateTime');
       const stored = parseDateTime(value);
-      if (stored === null) throw wrongType('dateTime');
+      if (stored === null) throw wrongType(field, 'dateTime');
       return stored;
     }
     case 'boolean':
-      if (literalType !== 'BOOLEAN') throw wrongType('boolean');
+      if (literalType !== 'BOOLEAN') throw wrongType(field, 'boolean');
       return value.toUpperCase() === 'TRUE';
     default:
       if (NUMBER_TYPES.has(type)) {
-        if (literalType !== 'INTEGER' && literalType !== 'DECIMAL') throw wrongType('double');
+        if (literalType !== 'INTEGER' && literalType !== 'DECIMAL') throw wrongType(field, 'double');
         return Number(value);
       }
       if (literalType !== 'STRING') {
@@ -840,4 +861,11 @@ function literal(value: string, literalType: string, type: FieldType, field: str
       }
       return unquoteSoqlString(value);
   }
+}
+
+function wrongType(field: string, expected: string): SoqlError {
+  return new SoqlError(
+    'MALFORMED_QUERY',
+    `value of filter criterion for field '${field}' must be of type ${expected} and should not be enclosed in quotes`,
+  );
 }

@@ -216,7 +216,8 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
         const { allOrNone, records } = collection(request);
         const userId = requestUser(request);
         const items = records.map((input) => ({ def: typeOf(request, input), op, input }));
-        for (const item of items) dml.checkFieldNames(userId, item.def, [item.input]);
+        const check = dml.fieldNameCheck(userId);
+        for (const item of items) check(item.def, item.input);
         return sendJson(reply, 200, dml.many(userId, items, allOrNone, { lockFailures: true }));
       },
     });
@@ -243,10 +244,11 @@ export function registerRestRoutes(app: FastifyInstance, state: SandboxState): v
       input,
       extField: ext.name,
     }));
+    const check = dml.fieldNameCheck(userId);
     for (const item of items) {
       if (item.def.name !== def.name)
         throw new RequestError(400, 'INVALID_TYPE', 'All records must be of the type in the URL');
-      dml.checkFieldNames(userId, def, [item.input]);
+      check(def, item.input);
     }
     return sendJson(reply, 200, dml.many(userId, items, allOrNone, { lockFailures: true }));
   });
