@@ -36,6 +36,20 @@ describe('Ledger', () => {
     expect(await members(keys.pendingRows)).toEqual(['M1:FY2026-Q1']);
   });
 
+  it('reads back many deals in any order, each its own evaluation, leaving out the unknown ones', async () => {
+    // More than one read chunk, so ids on both sides of each chunk edge are checked.
+    const evs = Array.from({ length: 4500 }, (_, i) =>
+      evaluateDeal(ctx, deal(`D${i}`, { amount: `${i + 1}.00` }), []),
+    );
+    await ledger.apply(evs);
+    const wanted = [...evs.map((ev) => ev.dealId).reverse(), 'NOPE', 'D17'];
+
+    const got = await ledger.get(wanted);
+    expect(got.size).toBe(4500);
+    expect(got.has('NOPE')).toBe(false);
+    for (const ev of evs) expect(got.get(ev.dealId)).toEqual(ev);
+  });
+
   it('applying the same evaluation twice changes nothing the second time', async () => {
     const ev = evaluateDeal(ctx, deal('D1'), [meeting('A1', ['D1'], ['R1', 'M1'])]);
     await ledger.apply([ev]);

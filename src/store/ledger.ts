@@ -63,6 +63,42 @@ end
 return conflicts
 `;
 
+/** Ledger entries per HMGET when reading many: see readEvaluations. */
+const READ_CHUNK = 2000;
+
+/**
+ * The stored evaluations of these deals (absent ones left out). Many are read in chunks sent
+ * together and parsed as each reply lands, so Redis answers the next chunk while this process
+ * parses the last, and no reply holds a large org's whole ledger at once (the end of a backfill
+ * reads every deal it touched).
+ */
+export async function readEvaluations(
+  redis: Redis,
+  keys: TenantKeys,
+  dealIds: readonly string[],
+): Promise<Map<string, DealEvaluation>> {
+  const out = new Map<string, DealEvaluation>();
+  const replies: Promise<(string | null)[]>[] = [];
+  for (let at = 0; at < dealIds.length; at += READ_CHUNK)
+    replies.push(redis.hmget(keys.ledger, ...dealIds.slice(at, at + READ_CHUNK)));
+  // Each reply's failure is caught where it is sent: one failed chunk leaves no other rejecting unobserved.
+  const settled = replies.map((reply) =>
+    reply.then(
+      (raw) => ({ raw }),
+      (error: unknown) => ({ error }),
+    ),
+  );
+  for (let c = 0; c < settled.length; c++) {
+    const result = await settled[c]!;
+    if ('error' in result) throw result.error;
+    const at = c * READ_CHUNK;
+    result.raw.forEach((json, i) => {
+      if (json !== null) out.set(dealIds[at + i]!, JSON.parse(json) as DealEvaluation);
+    });
+  }
+  return out;
+}
+
 export interface ApplyResult {
   /** Deals whose entry changed (added, replaced or removed). */
   changed: string[];
@@ -104,14 +140,8 @@ export class Ledger {
     return this.write(new Map(dealIds.map((id) => [id, ''])));
   }
 
-  async get(dealIds: readonly string[]): Promise<Map<string, DealEvaluation>> {
-    const out = new Map<string, DealEvaluation>();
-    if (dealIds.length === 0) return out;
-    const raw = await this.redis.hmget(this.keys.ledger, ...dealIds);
-    raw.forEach((json, i) => {
-      if (json !== null) out.set(dealIds[i]!, JSON.parse(json) as DealEvaluation);
-    });
-    return out;
+  get(dealIds: readonly string[]): Promise<Map<string, DealEvaluation>> {
+    return readEvaluations(this.redis, this.keys, dealIds);
   }
 
   /** The evaluations of the deals in one manager-period's set. */

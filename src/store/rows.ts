@@ -13,6 +13,7 @@ import type { AttainmentRow, DealEvaluation } from '../domain/results.js';
 import type { Quota } from '../domain/snapshot.js';
 import { attainmentKey } from '../domain/write-back.js';
 import type { TenantKeys } from './keys.js';
+import { readEvaluations } from './ledger.js';
 
 /** `<managerId>:<period>` back to its parts; period labels never hold a colon, ids may. */
 export function parseRowKey(key: string): ManagerPeriod {
@@ -91,14 +92,7 @@ export class Rows {
     const members = replies.slice(0, mps.length) as string[][];
     const before = replies[mps.length] as (string | null)[];
 
-    const dealIds = [...new Set(members.flat())];
-    const evaluations = new Map<string, DealEvaluation>();
-    if (dealIds.length > 0) {
-      const raw = await this.redis.hmget(this.keys.ledger, ...dealIds);
-      raw.forEach((json, i) => {
-        if (json !== null) evaluations.set(dealIds[i]!, JSON.parse(json) as DealEvaluation);
-      });
-    }
+    const evaluations = await readEvaluations(this.redis, this.keys, [...new Set(members.flat())]);
 
     const changed: string[] = [];
     const write = this.redis.multi();
