@@ -81,18 +81,13 @@ export async function readEvaluations(
   const replies: Promise<(string | null)[]>[] = [];
   for (let at = 0; at < dealIds.length; at += READ_CHUNK)
     replies.push(redis.hmget(keys.ledger, ...dealIds.slice(at, at + READ_CHUNK)));
-  // Each reply's failure is caught where it is sent: one failed chunk leaves no other rejecting unobserved.
-  const settled = replies.map((reply) =>
-    reply.then(
-      (raw) => ({ raw }),
-      (error: unknown) => ({ error }),
-    ),
-  );
-  for (let c = 0; c < settled.length; c++) {
-    const result = await settled[c]!;
-    if ('error' in result) throw result.error;
+  // The first failed reply is thrown below; marking each as handled keeps a later one from
+  // rejecting unobserved meanwhile.
+  for (const reply of replies) reply.catch(() => {});
+  for (let c = 0; c < replies.length; c++) {
+    const raw = await replies[c]!;
     const at = c * READ_CHUNK;
-    result.raw.forEach((json, i) => {
+    raw.forEach((json, i) => {
       if (json !== null) out.set(dealIds[at + i]!, JSON.parse(json) as DealEvaluation);
     });
   }
