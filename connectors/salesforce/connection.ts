@@ -8,6 +8,7 @@
  */
 import { Connection } from 'jsforce';
 import { Transport } from 'jsforce/lib/transport.js';
+import { StreamPromise } from 'jsforce/lib/util/promise.js';
 import type { Logger } from '../../src/logger.js';
 import { SALESFORCE_API_VERSION } from './api-version.js';
 import { classifySalesforceError } from './classify-error.js';
@@ -30,13 +31,32 @@ export class DirectTransport extends Transport {
 
   override httpRequest(req: HttpRequest, options: HttpRequestOptions = {}) {
     this.requests++;
-    return super.httpRequest(req, {
+    const sent = super.httpRequest(req, {
       ...options,
       httpProxy: undefined,
       retry: { maxRetries: 0 },
+      // See utf8Body: read as Latin-1, the byte-for-byte copy, and decoded as UTF-8 only if needed.
+      encoding: 'latin1',
       ...(this.timeoutMs === undefined ? {} : { timeout: this.timeoutMs }),
     });
+    return StreamPromise.create(() => ({
+      stream: sent.stream(),
+      promise: sent.then((res) => ({ ...res, body: utf8Body(res.body) })),
+    }));
   }
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * A response body read as Latin-1, as its UTF-8 text. Query responses run to megabytes and are
+ * almost always plain ASCII (ids, dates, picklist values), for which both decodings give the same
+ * string; jsforce's own UTF-8 decoding of them took more worker CPU than parsing their JSON.
+ * Latin-1 maps each byte to one character, so any other body is turned back into its exact bytes
+ * and decoded as UTF-8, invalid sequences included, as jsforce would have.
+ */
+export function utf8Body(latin1: string): string {
+  return NOT_ASCII.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
 }
 
 export interface RetryPolicy {

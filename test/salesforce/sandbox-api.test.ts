@@ -109,6 +109,18 @@ describe('Salesforce sandbox API', () => {
     });
   });
 
+  it('reads text beyond ASCII back exactly through the connector transport', async () => {
+    const user = org.user();
+    const [opp] = (await user.query<{ Id: string }>('SELECT Id FROM Opportunity LIMIT 1')).records;
+    // Two-, three- and four-byte UTF-8, and a Latin-1-looking pair that must not be taken as such.
+    const name = 'Müller & Søn – 東京 deal 🚀 Ã©';
+    await user.sobject('Opportunity').update({ Id: opp!.Id, Name: name });
+    const [back] = (
+      await user.query<{ Name: string }>(`SELECT Name FROM Opportunity WHERE Id = '${opp!.Id}'`)
+    ).records;
+    expect(back!.Name).toBe(name);
+  });
+
   it('takes at most 200 records a collection, answers per record, and rolls back with allOrNone', async () => {
     const user = org.user();
     const opps = (
