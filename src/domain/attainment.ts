@@ -7,11 +7,23 @@
 import { compareText } from './compare.js';
 import { CentsTotal, ratio4 } from './money.js';
 import { type OrgContext, quotaKey } from './org-context.js';
-import type { AttainmentRow, DealEvaluation } from './results.js';
+import type { AttainmentRow, DealEvaluation, Decision } from './results.js';
 
 export interface ManagerPeriod {
   managerId: string;
   period: string;
+}
+
+/**
+ * What the attainment rows read of a DealEvaluation: a store can keep this much beside each
+ * evaluation and rebuild rows from it without reading the evidence and reasons.
+ */
+export interface RowContribution {
+  won: boolean;
+  period: string;
+  amount: string;
+  teamManagerId: string | null;
+  decisions: readonly Pick<Decision, 'managerId' | 'credited' | 'amount'>[];
 }
 
 /**
@@ -25,7 +37,7 @@ export function touchedManagerPeriods(ev: DealEvaluation): ManagerPeriod[] {
 }
 
 /** The managers of touchedManagerPeriods, each once, unsorted; all in the evaluation's period. */
-function touchedManagers(ev: DealEvaluation): string[] {
+function touchedManagers(ev: RowContribution): string[] {
   const ids: string[] = [];
   const ds = ev.decisions;
   for (let i = 0; i < ds.length; i++) {
@@ -58,7 +70,7 @@ class RowTally {
   }
 
   /** Counts what `ev` holds for this manager-period; an evaluation of another pair adds nothing. */
-  add(ev: DealEvaluation): void {
+  add(ev: RowContribution): void {
     if (ev.period !== this.period) return;
     const ds = ev.decisions;
     for (let i = 0; i < ds.length; i++) {
@@ -105,10 +117,10 @@ export function attainmentRow(
   ctx: OrgContext,
   managerId: string,
   period: string,
-  evaluations: Iterable<DealEvaluation>,
+  evaluations: Iterable<RowContribution>,
 ): AttainmentRow | null {
   const tally = new RowTally(managerId, period);
-  const list = Array.isArray(evaluations) ? (evaluations as readonly DealEvaluation[]) : [...evaluations];
+  const list = Array.isArray(evaluations) ? (evaluations as readonly RowContribution[]) : [...evaluations];
   for (let e = 0; e < list.length; e++) tally.add(list[e]!);
   return tally.row(ctx);
 }

@@ -26,6 +26,11 @@ export interface TenantKeys {
   record: string;
   /** HASH dealId -> DealEvaluation JSON: the latest decision for every deal (the ledger). */
   ledger: string;
+  /**
+   * HASH dealId -> the RowContribution of its ledger entry (src/store/contributions.ts), written
+   * and removed with the entry: what rebuilding attainment rows reads.
+   */
+  ledgerContributions: string;
   /** SET of dealIds whose evaluation touches this manager-period. */
   managerPeriod(managerId: string, period: string): string;
   /** HASH `<managerId>:<period>` -> AttainmentRow JSON, the latest computed rows. */
@@ -93,6 +98,7 @@ function tenantKeys(t: string): TenantKeys {
     all: `${t}:*`,
     record: `${t}:tenant`,
     ledger: `${t}:ledger`,
+    ledgerContributions: `${t}:ledger:contributions`,
     managerPeriod: (managerId, period) => `${t}:mp:${managerId}:${period}`,
     rows: `${t}:rows`,
     pendingRows: `${t}:pending:rows`,

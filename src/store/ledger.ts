@@ -11,31 +11,36 @@
  * the sets of an evaluation that is no longer there. A WATCH on the whole ledger hash would abort
  * on any other deal's change; the per-deal check only retries the deals that really raced.
  * Applying an evaluation equal to the stored one writes nothing and marks nothing.
+ *
+ * Each entry's RowContribution is written and removed with it, in the same script
+ * (src/store/contributions.ts), for the rows rebuild to read.
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { type ManagerPeriod, touchedManagerPeriods } from '../domain/attainment.js';
+import { type ManagerPeriod, type RowContribution, touchedManagerPeriods } from '../domain/attainment.js';
 import type { DealEvaluation } from '../domain/results.js';
 import { attainmentKey } from '../domain/write-back.js';
 import { PlayercoachError } from '../errors.js';
+import { contributionJson, parseContribution } from './contributions.js';
 import type { TenantKeys } from './keys.js';
-import { runScript } from './redis-helpers.js';
+import { readHash, runScript } from './redis-helpers.js';
 
 /** Deals per script call: keeps each call short so Redis serves others in between. */
 const CHUNK = 500;
 const MAX_ROUNDS = 20;
 
-// KEYS: ledger, dirtyDeals, pendingRows, then the manager-period set of every member in ARGV order.
-// ARGV: count, then per deal: id, sha of the entry read ('' when none), new JSON ('' to remove),
-// number of old and of new manager-periods, their `<managerId>:<period>` members (old, then new).
+// KEYS: ledger, ledgerContributions, dirtyDeals, pendingRows, then the manager-period set of every
+// member in ARGV order. ARGV: count, then per deal: id, sha of the entry read ('' when none), new
+// JSON ('' to remove), its contribution JSON, number of old and of new manager-periods, their
+// `<managerId>:<period>` members (old, then new).
 const APPLY_LUA = `
-local ledger, dirty, pending = KEYS[1], KEYS[2], KEYS[3]
-local k, i = 4, 2
+local ledger, contributions, dirty, pending = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local k, i = 5, 2
 local conflicts = {}
 for _ = 1, tonumber(ARGV[1]) do
-  local id, expected, value = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local nOld, nNew = tonumber(ARGV[i + 3]), tonumber(ARGV[i + 4])
-  i = i + 5
+  local id, expected, value, contribution = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local nOld, nNew = tonumber(ARGV[i + 4]), tonumber(ARGV[i + 5])
+  i = i + 6
   local current = redis.call('HGET', ledger, id)
   local sha = ''
   if current then sha = redis.sha1hex(current) end
@@ -52,8 +57,10 @@ for _ = 1, tonumber(ARGV[1]) do
     end
     if value == '' then
       redis.call('HDEL', ledger, id)
+      redis.call('HDEL', contributions, id)
     else
       redis.call('HSET', ledger, id, value)
+      redis.call('HSET', contributions, id, contribution)
       redis.call('SADD', dirty, id)
     end
   end
@@ -63,34 +70,34 @@ end
 return conflicts
 `;
 
-/** Ledger entries per HMGET when reading many: see readEvaluations. */
-const READ_CHUNK = 2000;
-
-/**
- * The stored evaluations of these deals (absent ones left out). Many are read in chunks sent
- * together and parsed as each reply lands, so Redis answers the next chunk while this process
- * parses the last, and no reply holds a large org's whole ledger at once (the end of a backfill
- * reads every deal it touched).
- */
-export async function readEvaluations(
+/** The stored evaluations of these deals (absent ones left out). */
+export function readEvaluations(
   redis: Redis,
   keys: TenantKeys,
   dealIds: readonly string[],
 ): Promise<Map<string, DealEvaluation>> {
-  const out = new Map<string, DealEvaluation>();
-  const replies: Promise<(string | null)[]>[] = [];
-  for (let at = 0; at < dealIds.length; at += READ_CHUNK)
-    replies.push(redis.hmget(keys.ledger, ...dealIds.slice(at, at + READ_CHUNK)));
-  // The first failed reply is thrown below; marking each as handled keeps a later one from
-  // rejecting unobserved meanwhile.
-  for (const reply of replies) reply.catch(() => {});
-  for (let c = 0; c < replies.length; c++) {
-    const raw = await replies[c]!;
-    const at = c * READ_CHUNK;
-    raw.forEach((json, i) => {
-      if (json !== null) out.set(dealIds[at + i]!, JSON.parse(json) as DealEvaluation);
-    });
-  }
+  return readHash(redis, keys.ledger, dealIds, (json) => JSON.parse(json) as DealEvaluation);
+}
+
+/**
+ * What these deals' ledger entries contribute to attainment rows (deals not in the ledger left
+ * out): the contributions kept beside the entries, and the evaluation itself for an entry written
+ * before those were kept.
+ */
+export async function readContributions(
+  redis: Redis,
+  keys: TenantKeys,
+  dealIds: readonly string[],
+): Promise<Map<string, RowContribution>> {
+  const out: Map<string, RowContribution> = await readHash(
+    redis,
+    keys.ledgerContributions,
+    dealIds,
+    parseContribution,
+  );
+  if (out.size === dealIds.length) return out;
+  const missing = dealIds.filter((id) => !out.has(id));
+  for (const [id, ev] of await readEvaluations(redis, keys, missing)) out.set(id, ev);
   return out;
 }
 
@@ -105,6 +112,8 @@ interface Change {
   id: string;
   expected: string;
   value: string;
+  /** contributionJson of the new value; '' when it is removed. */
+  contribution: string;
   old: ManagerPeriod[];
   next: ManagerPeriod[];
 }
@@ -194,15 +203,14 @@ export class Ledger {
           const before = current[i] ?? null;
           const value = wanted.get(id)!;
           if ((before ?? '') === value) return;
+          const ev = value === '' ? null : (parsed.get(id) ?? (JSON.parse(value) as DealEvaluation));
           changes.push({
             id,
             expected: before === null ? '' : sha1(before),
             value,
+            contribution: ev === null ? '' : contributionJson(ev),
             old: before === null ? [] : touchedManagerPeriods(JSON.parse(before) as DealEvaluation),
-            next:
-              value === ''
-                ? []
-                : touchedManagerPeriods(parsed.get(id) ?? (JSON.parse(value) as DealEvaluation)),
+            next: ev === null ? [] : touchedManagerPeriods(ev),
           });
         });
         if (changes.length === 0) continue;
@@ -225,10 +233,15 @@ export class Ledger {
   }
 
   private async runApply(changes: readonly Change[]): Promise<string[]> {
-    const keys = [this.keys.ledger, this.keys.dirtyDeals, this.keys.pendingRows];
+    const keys = [
+      this.keys.ledger,
+      this.keys.ledgerContributions,
+      this.keys.dirtyDeals,
+      this.keys.pendingRows,
+    ];
     const args: string[] = [String(changes.length)];
     for (const c of changes) {
-      args.push(c.id, c.expected, c.value, String(c.old.length), String(c.next.length));
+      args.push(c.id, c.expected, c.value, c.contribution, String(c.old.length), String(c.next.length));
       for (const mp of [...c.old, ...c.next]) {
         keys.push(this.keys.managerPeriod(mp.managerId, mp.period));
         args.push(attainmentKey(mp.managerId, mp.period));

@@ -1,4 +1,4 @@
-/** Redis helpers the stores share: Lua scripts by SHA-1, and deleting by pattern. */
+/** Redis helpers the stores share: Lua scripts by SHA-1, deleting by pattern, reading many hash fields. */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
@@ -40,4 +40,36 @@ export async function runScript(
     if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
     return redis.eval(lua, keys.length, ...keys, ...args);
   }
+}
+
+/** Fields per HMGET when reading many: see readHash. */
+const READ_CHUNK = 2000;
+
+/**
+ * The parsed values of these fields of a hash (absent ones left out). Many are read in chunks sent
+ * together and parsed as each reply lands, so Redis answers the next chunk while this process
+ * parses the last, and no reply holds a large org's whole ledger at once (the end of a backfill
+ * reads every deal it touched).
+ */
+export async function readHash<T>(
+  redis: Redis,
+  key: string,
+  fields: readonly string[],
+  parse: (json: string) => T,
+): Promise<Map<string, T>> {
+  const out = new Map<string, T>();
+  const replies: Promise<(string | null)[]>[] = [];
+  for (let at = 0; at < fields.length; at += READ_CHUNK)
+    replies.push(redis.hmget(key, ...fields.slice(at, at + READ_CHUNK)));
+  // The first failed reply is thrown below; marking each as handled keeps a later one from
+  // rejecting unobserved meanwhile.
+  for (const reply of replies) reply.catch(() => {});
+  for (let c = 0; c < replies.length; c++) {
+    const raw = await replies[c]!;
+    const at = c * READ_CHUNK;
+    raw.forEach((json, i) => {
+      if (json !== null) out.set(fields[at + i]!, parse(json));
+    });
+  }
+  return out;
 }

@@ -42,6 +42,33 @@ describe('Rows', () => {
     expect((await t.redis.smembers(keys.dirtyUsers)).sort()).toEqual(['M1', 'M2']);
   });
 
+  it('rebuilds from the evaluations of entries kept without contributions, as an earlier version wrote them', async () => {
+    const evs = [
+      evaluateDeal(ctx, deal('D1'), [meeting('A1', ['D1'], ['R1', 'M1'])]),
+      evaluateDeal(ctx, deal('D2', { amount: '70' }), [meeting('A2', ['D2'], ['R1', 'M1'])]),
+      evaluateDeal(ctx, deal('D3', { ownerId: 'R3', amount: '50' }), []),
+    ];
+    const { touched } = await ledger.apply(evs);
+    expect(await t.redis.hlen(keys.ledgerContributions)).toBe(3);
+    await t.redis.hdel(keys.ledgerContributions, 'D1', 'D3');
+    await rows.rebuild(ctx, touched);
+    expect(await rows.all()).toEqual(attainmentRows(ctx, evs).filter((r) => r.period === 'FY2026-Q1'));
+  });
+
+  it('drops the contribution of a deal removed from the ledger', async () => {
+    const { touched } = await ledger.apply([
+      evaluateDeal(ctx, deal('D1'), [meeting('A1', ['D1'], ['R1', 'M1'])]),
+    ]);
+    await rows.rebuild(ctx, touched);
+    const removed = await ledger.remove(['D1']);
+    expect(await t.redis.hlen(keys.ledgerContributions)).toBe(0);
+    await rows.rebuild(ctx, removed.touched);
+    expect((await rows.get(['M1:FY2026-Q1'])).get('M1:FY2026-Q1')).toMatchObject({
+      credited: '0.00',
+      assistedDeals: 0,
+    });
+  });
+
   it('marks nothing when a rebuild gives the same row', async () => {
     const { touched } = await ledger.apply([evaluateDeal(ctx, deal('D1'), [])]);
     await rows.rebuild(ctx, touched);

@@ -1,19 +1,25 @@
 /**
  * Attainment rows per manager-period, rebuilt from the ledger. `rebuild` is the incremental
- * recompute: for each manager-period it reads the deals in that manager-period's ledger set and
- * runs the engine's `attainmentRow` over them, so it computes exactly what a full `attainmentRows`
- * over every evaluation would for that row. A changed row is stored and marked dirty for the
+ * recompute: for each manager-period it reads the contributions of the deals in that
+ * manager-period's ledger set (src/store/contributions.ts) and runs the engine's `attainmentRow`
+ * over them, so it computes exactly what a full `attainmentRows` over every evaluation would for
+ * that row. A changed row is stored and marked dirty for the
  * write-back, with its manager (the user record carries the current period's figures).
  */
 import { Decimal } from 'decimal.js';
 import type { Redis } from 'ioredis';
-import { attainmentRow, compareRows, type ManagerPeriod } from '../domain/attainment.js';
+import {
+  attainmentRow,
+  compareRows,
+  type ManagerPeriod,
+  type RowContribution,
+} from '../domain/attainment.js';
 import type { OrgContext } from '../domain/org-context.js';
-import type { AttainmentRow, DealEvaluation } from '../domain/results.js';
+import type { AttainmentRow } from '../domain/results.js';
 import type { Quota } from '../domain/snapshot.js';
 import { attainmentKey } from '../domain/write-back.js';
 import type { TenantKeys } from './keys.js';
-import { readEvaluations } from './ledger.js';
+import { readContributions } from './ledger.js';
 
 /** `<managerId>:<period>` back to its parts; period labels never hold a colon, ids may. */
 export function parseRowKey(key: string): ManagerPeriod {
@@ -92,14 +98,14 @@ export class Rows {
     const members = replies.slice(0, mps.length) as string[][];
     const before = replies[mps.length] as (string | null)[];
 
-    const evaluations = await readEvaluations(this.redis, this.keys, [...new Set(members.flat())]);
+    const contributions = await readContributions(this.redis, this.keys, [...new Set(members.flat())]);
 
     const changed: string[] = [];
     const write = this.redis.multi();
     mps.forEach((mp, i) => {
-      const evs: DealEvaluation[] = [];
+      const evs: RowContribution[] = [];
       for (const id of members[i]!) {
-        const ev = evaluations.get(id);
+        const ev = contributions.get(id);
         if (ev !== undefined) evs.push(ev);
       }
       const row = attainmentRow(ctx, mp.managerId, mp.period, evs);
