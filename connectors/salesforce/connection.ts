@@ -46,7 +46,7 @@ export class DirectTransport extends Transport {
   }
 }
 
-const NOT_ASCII = /[^\x00-\x7f]/;
+const NOT_ASCII = /[\u0080-\u00ff]/;
 
 /**
  * A response body read as Latin-1, as its UTF-8 text. Query responses run to megabytes and are
