@@ -135,6 +135,7 @@ export async function startSalesforceSandbox(
 
   if (options.snapshot !== undefined) {
     loadSnapshot(store, options.snapshot, { orgId, stamp: store.stamp() });
+    store.indexReferences();
   } else {
     seedEmptyOrg(store, orgId);
   }
