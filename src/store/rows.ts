@@ -3,8 +3,8 @@
  * recompute: for each manager-period it reads the contributions of the deals in that
  * manager-period's ledger set (src/store/contributions.ts) and runs the engine's `attainmentRow`
  * over them, so it computes exactly what a full `attainmentRows` over every evaluation would for
- * that row. A changed row is stored and marked dirty for the
- * write-back, with its manager (the user record carries the current period's figures).
+ * that row. A changed row is stored and marked dirty for the write-back, with its manager (the
+ * user record carries the current period's figures).
  */
 import { Decimal } from 'decimal.js';
 import type { Redis } from 'ioredis';
