@@ -34,8 +34,8 @@ const MAX_ROUNDS = 20;
 // members, in KEYS order. ARGV[2]: JSON array, per deal, of [id, sha of the entry read ('' when
 // none), [old manager-periods], [new manager-periods]], each a 1-based place in ARGV[1]. Then per
 // deal its new JSON ('' to remove) and its contribution JSON. Ids and places travel as two JSON
-// arguments rather than as thousands of small ones: ioredis builds a command by joining every
-// argument into one string, which cost more worker CPU than the script itself.
+// arguments rather than as thousands of small ones: ioredis joins every argument of a command into
+// one string, and the small ones came to 300 MB of allocation over a 100k-deal backfill.
 const APPLY_LUA = `
 local ledger, contributions, dirty, pending = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local rows = cjson.decode(ARGV[1])
