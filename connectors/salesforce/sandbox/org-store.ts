@@ -3,9 +3,9 @@
  * fields queries filter by (WhatId, EventId, OwnerId...), so `WhatId IN (2,000 ids)` is 2,000 map
  * lookups rather than a scan. Lookup fields are indexed once an org is loaded, as Salesforce
  * indexes them (at 100k deals, the first backfill page spent 1.2 s building the Event, Task and
- * relation indexes); any other field is indexed when a query first filters by it. Records are immutable: an update replaces the
- * object, so an open query cursor keeps serving the rows as they were when it was opened, as
- * Salesforce's do.
+ * relation indexes); any other field is indexed when a query first filters by it. Records are
+ * immutable: an update replaces the object, so an open query cursor keeps serving the rows as they
+ * were when it was opened, as Salesforce's do.
  *
  * Values are stored as Salesforce types them: dates as 'YYYY-MM-DD' strings, datetimes as canonical
  * UTC strings (datetime.ts; formatted on the way out), numbers as numbers, references as id strings.
