@@ -14,6 +14,8 @@ export interface PullSnapshotOptions {
   pageSize?: number;
   splits?: boolean;
   accountActivities?: boolean;
+  /** Default 'all': a snapshot holds every deal's activities. */
+  activitiesOf?: 'won' | 'all';
 }
 
 export async function pullSnapshot(
@@ -31,6 +33,7 @@ export async function pullSnapshot(
       pageSize: options.pageSize ?? 2000,
       splits: options.splits ?? true,
       accountActivities: options.accountActivities ?? true,
+      activitiesOf: options.activitiesOf ?? 'all',
     });
     deals.push(...batch.deals);
     // An account's deal-less activities come with every page holding one of its deals.

@@ -24,6 +24,13 @@ export interface PullOptions {
   splits: boolean;
   /** Also pull activities linked to the deals' accounts and to no deal (policy `includeAccountActivities`). */
   accountActivities: boolean;
+  /**
+   * Whose activities to pull: 'won' only those of won deals (with `accountActivities`, also
+   * those of won deals' accounts), which is all the engine reads, since a deal that is not won
+   * credits nobody whoever was in the room; 'all' (the default) those of every deal, for
+   * snapshot exports and explain. A backfill's lost deals are a quarter of its deals.
+   */
+  activitiesOf?: 'won' | 'all';
 }
 
 /** The org-wide part of a snapshot, plus what the write-back fields on users and attainment records hold now. */

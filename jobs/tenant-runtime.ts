@@ -56,6 +56,8 @@ export async function loadTenant(deps: PipelineDeps, tenantId: string, log: Logg
     pullOptions: {
       splits: tenant.policy.creditBasis === 'splits',
       accountActivities: tenant.policy.includeAccountActivities,
+      // The jobs only evaluate: a deal that is not won needs no activities.
+      activitiesOf: 'won',
     },
     async orgContext({ locked }) {
       if (memo) return memo;

@@ -4,8 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmConnector } from '../connectors/types.js';
 import { generateOrg } from '../src/generator/generate-org.js';
-import { connectorFor, sandboxWith } from './hubspot/harness.js';
-import { startTestOrg } from './salesforce/support.js';
+import { sandboxConnector } from './support/sandbox-connector.js';
 
 const org = generateOrg({ deals: 80, seed: 11 });
 
@@ -36,16 +35,7 @@ describe.each(['salesforce', 'hubspot'] as const)('%s countClosedBetween', (prov
   let connector: CrmConnector & { calls: number | (() => number) };
   let close: () => Promise<void>;
   beforeAll(async () => {
-    if (provider === 'salesforce') {
-      const t = await startTestOrg({ snapshot: org });
-      connector = t.connector();
-      close = () => t.close();
-    } else {
-      const sb = await sandboxWith(org);
-      connector = connectorFor(sb);
-      close = () => sb.close();
-    }
-    await connector.install();
+    ({ connector, close } = await sandboxConnector(provider, org));
   });
   afterAll(async () => close());
 

@@ -514,16 +514,23 @@ export class HubSpotPull {
     const dealIds = dealRecords.map((d) => d.id);
     const companies = await this.associationBatch('deals', 'companies', dealIds);
     const splits = options.splits ? await this.splits(dealIds) : new Map<string, HsSplit[]>();
+    // The deals whose activities are read: every one, or only the won ones (options.activitiesOf).
+    const asked =
+      options.activitiesOf === 'won'
+        ? dealRecords
+            .filter((d) => isWonStage(meta.stages.get(d.properties['dealstage'] ?? '')))
+            .map((d) => d.id)
+        : dealIds;
 
     const dealsOf = { meetings: new Map<string, string[]>(), calls: new Map<string, string[]>() };
     const activityCompany = new Map<string, string[]>();
     for (const kind of ['meetings', 'calls'] as const) {
-      const byDeal = await this.associationBatch('deals', kind, dealIds);
+      const byDeal = await this.associationBatch('deals', kind, asked);
       for (const [dealId, activityIds] of byDeal) {
         for (const a of activityIds) dealsOf[kind].set(a, [...(dealsOf[kind].get(a) ?? []), dealId]);
       }
       if (options.accountActivities) {
-        const companyIds = [...new Set([...companies.values()].flat())];
+        const companyIds = [...new Set(asked.flatMap((id) => companies.get(id) ?? []))];
         const byCompany = await this.associationBatch('companies', kind, companyIds);
         const candidates = [...new Set([...byCompany.values()].flat())].filter((a) => !dealsOf[kind].has(a));
         const theirDeals = await this.associationBatch(kind, 'deals', candidates);

@@ -15,6 +15,7 @@
 import type { Activity, Deal } from '../../src/domain/snapshot.js';
 import type { DealFields } from '../../src/domain/write-back.js';
 import { InputError } from '../../src/errors.js';
+import type { PullOptions } from '../types.js';
 import type { SalesforceApi } from './connection.js';
 import { ATTAINMENT_OBJECT, OPP, USR } from './custom-fields.js';
 import { addEmails, isPersonId, toCall, toMeeting } from './mappers/activity.js';
@@ -169,13 +170,16 @@ export interface DealsWithActivities {
   current: Map<string, DealFields>;
 }
 
-/** Maps opportunities and fetches their activities (and their accounts' deal-less ones, when asked). */
+/**
+ * Maps opportunities and fetches their activities (and their accounts' deal-less ones, when asked):
+ * every deal's, or only won deals' (`activitiesOf`).
+ */
 export async function withActivities(
   api: SalesforceApi,
   memory: PullMemory,
   opportunities: readonly SfOpportunity[],
   corporateCurrency: string,
-  accountActivities: boolean,
+  options: PullOptions,
 ): Promise<DealsWithActivities> {
   const deals = opportunities.map((o) => toDeal(o, corporateCurrency));
   const current = new Map<string, DealFields>();
@@ -184,10 +188,11 @@ export async function withActivities(
     if (fields !== null) current.set(o.Id, fields);
   }
   const dealIds = deals.map((d) => d.id);
-  const whatIds = [...dealIds];
-  if (accountActivities) {
+  const asked = options.activitiesOf === 'won' ? deals.filter((d) => d.won) : deals;
+  const whatIds = asked.map((d) => d.id);
+  if (options.accountActivities) {
     const accounts = new Set<string>();
-    for (const d of deals) if (d.accountId !== null) accounts.add(d.accountId);
+    for (const d of asked) if (d.accountId !== null) accounts.add(d.accountId);
     whatIds.push(...[...accounts].sort());
   }
   const { events, tasks } = activityQueries(whatIds, memory.density);

@@ -226,7 +226,7 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
     const opportunities = (
       await api.queryAll<SfOpportunity>(opportunitiesByIds(s, options.splits, unique))
     ).flat();
-    return withActivities(api, memory, opportunities, await dealCurrency(s), options.accountActivities);
+    return withActivities(api, memory, opportunities, await dealCurrency(s), options);
   };
 
   const pullClosedBetween = async (
@@ -243,13 +243,7 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
     const opportunities = await api.query<SfOpportunity>(
       closedBetweenQuery(s, options.splits, range, after, pageSize),
     );
-    const batch = await withActivities(
-      api,
-      memory,
-      opportunities,
-      await dealCurrency(s),
-      options.accountActivities,
-    );
+    const batch = await withActivities(api, memory, opportunities, await dealCurrency(s), options);
     const last = opportunities[opportunities.length - 1];
     const next =
       opportunities.length === pageSize && last !== undefined
@@ -301,13 +295,7 @@ export function createSalesforceConnector(config: SalesforceConnectorConfig): Sa
         // Only deals playercoach credits or credited before, as the opportunity stream does.
         .filter((o) => o.IsWon || (o.PC_Evaluated_At__c !== undefined && o.PC_Evaluated_At__c !== null));
     }
-    const batch = await withActivities(
-      api,
-      memory,
-      [...opps, ...extra],
-      await dealCurrency(s),
-      options.accountActivities,
-    );
+    const batch = await withActivities(api, memory, [...opps, ...extra], await dealCurrency(s), options);
     const advance = (pos: Position, rows: readonly Stamped[]): Position => {
       const last = rows[rows.length - 1];
       return last === undefined ? pos : [last.SystemModstamp, last.Id];
