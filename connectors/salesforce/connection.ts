@@ -46,8 +46,6 @@ export class DirectTransport extends Transport {
   }
 }
 
-const NOT_ASCII = /[\u0080-\u00ff]/;
-
 /**
  * A response body read as Latin-1, as its UTF-8 text. Query responses run to megabytes and are
  * almost always plain ASCII (ids, dates, picklist values), for which both decodings give the same
@@ -56,7 +54,11 @@ const NOT_ASCII = /[\u0080-\u00ff]/;
  * and decoded as UTF-8, invalid sequences included, as jsforce would have.
  */
 export function utf8Body(latin1: string): string {
-  return NOT_ASCII.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
+  // Plain ASCII exactly when UTF-8 would take one byte a character. V8 counts that several
+  // times faster than a regular expression finds a byte above 0x7f (measured on 8 MB bodies).
+  return Buffer.byteLength(latin1, 'utf8') === latin1.length
+    ? latin1
+    : Buffer.from(latin1, 'latin1').toString('utf8');
 }
 
 export interface RetryPolicy {
