@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { activityDate, LocalDates } from './activity-dates.js';
+import { activityDate, LocalDates, localDatesIn } from './activity-dates.js';
 
 const exact = (instant: string, zone: string) => DateTime.fromISO(instant).setZone(zone).toISODate();
 
@@ -47,7 +47,7 @@ describe('LocalDates', () => {
     expect(dates.dateOf('1960-06-01T00:44:30Z')).toBe('1960-06-01');
   });
 
-  it('agrees with luxon for any instant in any of several zones', () => {
+  it('agrees with luxon for any instant in any of several zones, each zone with its own shared cache', () => {
     const zones = [
       'America/New_York',
       'Europe/Berlin',
@@ -55,7 +55,6 @@ describe('LocalDates', () => {
       'Australia/Lord_Howe',
       'Pacific/Chatham',
     ];
-    const cache = new Map(zones.map((z) => [z, new LocalDates(z)]));
     fc.assert(
       fc.property(
         fc.integer({ min: Date.UTC(2020, 0, 1), max: Date.UTC(2030, 0, 1) }),
@@ -64,12 +63,15 @@ describe('LocalDates', () => {
           // Both shapes the connectors hand over: with milliseconds (HubSpot) and without (Salesforce).
           const instant = new Date(ms).toISOString();
           const seconds = `${instant.slice(0, 19)}Z`;
-          expect(cache.get(zone)!.dateOf(instant)).toBe(exact(instant, zone));
-          expect(cache.get(zone)!.dateOf(seconds)).toBe(exact(seconds, zone));
+          // The process-wide one of each zone, as every org context uses: the zones interleave.
+          expect(localDatesIn(zone).dateOf(instant)).toBe(exact(instant, zone));
+          expect(localDatesIn(zone).dateOf(seconds)).toBe(exact(seconds, zone));
         },
       ),
       { numRuns: 3000 },
     );
+    expect(localDatesIn('Europe/Berlin')).toBe(localDatesIn('Europe/Berlin'));
+    expect(localDatesIn('Europe/Berlin').timezone).toBe('Europe/Berlin');
   });
 });
 

@@ -101,7 +101,7 @@ export class LocalDates {
       }
       // NaN keys (non-digits) are not cached: NaN never equals itself in a comparison, but a Map
       // treats it as one key, and it must not stand for a real day.
-      if (!Number.isNaN(key)) this.utcDays.set(key, found);
+      if (!Number.isNaN(key)) remember(this.utcDays, key, found);
     }
     return found;
   }
@@ -119,7 +119,7 @@ export class LocalDates {
     let day = this.days.get(dayNumber);
     if (day === undefined) {
       day = this.steadyDay(first);
-      this.days.set(dayNumber, day);
+      remember(this.days, dayNumber, day);
     }
     return day;
   }
@@ -145,7 +145,7 @@ export class LocalDates {
       const first = this.exact(bucket * BUCKET_MS);
       const last = this.exact(bucket * BUCKET_MS + BUCKET_MS - 1);
       date = first === last ? first : null;
-      this.buckets.set(bucket, date);
+      remember(this.buckets, bucket, date);
     }
     return date ?? this.exact(ms);
   }
@@ -156,6 +156,25 @@ export class LocalDates {
 }
 
 /**
+ * One LocalDates per time zone for the whole process: what it caches depends on the zone alone,
+ * and a backfill prepares an org context for every page while the activities of neighbouring
+ * pages fall on mostly the same days (placing those days again took a fifth of the evaluation).
+ * At most this many zones are kept; past it they all start afresh.
+ */
+const SHARED_ZONES = 64;
+const shared = new Map<string, LocalDates>();
+
+export function localDatesIn(timezone: string): LocalDates {
+  let dates = shared.get(timezone);
+  if (dates === undefined) {
+    if (shared.size >= SHARED_ZONES) shared.clear();
+    dates = new LocalDates(timezone);
+    shared.set(timezone, dates);
+  }
+  return dates;
+}
+
+/**
  * Epoch milliseconds of an instant `dateOf` could not place by its digits: the forms ECMAScript
  * defines exactly go to Date.parse (checked by a regular expression), anything else to luxon.
  */
@@ -163,6 +182,17 @@ function toMillis(instant: string): number {
   const ms = ES_INSTANT.test(instant) ? Date.parse(instant) : DateTime.fromISO(instant).toMillis();
   if (Number.isNaN(ms)) throw new RangeError(`not an ISO instant: ${instant}`);
   return ms;
+}
+
+/**
+ * A zone's LocalDates lives as long as the process: each cache is bounded, starting afresh past
+ * this many entries (an org's activities fall on a few thousand days).
+ */
+const MAX_CACHED = 100_000;
+
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, value);
 }
 
 /** The number written by `length` decimal digits of `s` from `from`, or NaN if one is not a digit. */

@@ -3,7 +3,7 @@
  * users, manager history, rates, quotas, and caches for the dates every deal asks about.
  * `prepareOrg` builds it; `evaluateDeal` and the attainment functions read it.
  */
-import { LocalDates } from './activity-dates.js';
+import { type LocalDates, localDatesIn } from './activity-dates.js';
 import { ManagerIndex } from './managers.js';
 import { cents } from './money.js';
 import { parseDay, periodOfDay } from './periods.js';
@@ -79,7 +79,7 @@ export function prepareOrg(org: OrgInput, policy: Policy): OrgContext {
     internalDomains: new Set(org.internalDomains.map((d) => d.toLowerCase())),
     countedStatuses: new Set(policy.countedStatuses),
     activityKinds: new Set(policy.activityKinds),
-    dates: new LocalDates(org.timezone),
+    dates: localDatesIn(org.timezone),
     closeDay(closeDate) {
       let day = closeDays.get(closeDate);
       if (day === undefined) {
