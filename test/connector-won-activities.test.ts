@@ -1,7 +1,7 @@
 // Protects `activitiesOf: 'won'` (connectors/types.ts), with which every job pulls: for both
 // sandboxes it leaves out the activities of deals that are not won, and the engine's evaluation
 // of every deal, fields included, is the same as from a pull of every deal's activities, with and
-// without the account activities policy.
+// without the account activities policy (and an activity's account is read only with it).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullSnapshot } from '../connectors/pull-snapshot.js';
 import type { CrmConnector } from '../connectors/types.js';
@@ -56,6 +56,8 @@ describe.each(['salesforce', 'hubspot'] as const)('%s pull of won deals’ activ
         expect(linkedToWon || accountOnly, a.id).toBe(true);
       }
       if (accountActivities) expect(won.activities.some((a) => a.dealIds.length === 0)).toBe(true);
+      // An activity's account is read only for the policy that looks at it.
+      else expect(won.activities.filter((a) => a.accountId !== null)).toEqual([]);
 
       const policy = { ...DEFAULT_POLICY, includeAccountActivities: accountActivities };
       const evaluate = (s: Snapshot) => evaluateAll(prepareOrg(s, policy), s);

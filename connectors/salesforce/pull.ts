@@ -89,9 +89,16 @@ export function opportunitySelect(shape: OrgShape, splits: boolean, stamped = fa
 
 // The relation rows of the What (the deal itself, IsWhat) say nothing the mappers use and are a
 // fifth of an event's relations and half of a call's: the subqueries leave them out, and so need
-// not select IsWhat either (it would be false on every row).
-const EVENT_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, StartDateTime, ActivityDate, IsAllDayEvent, (SELECT RelationId, IsInvitee, IsParent, Status FROM EventRelations WHERE IsWhat = false ORDER BY Id) FROM Event`;
-const TASK_SELECT = soqlFragment`SELECT Id, WhatId, AccountId, OwnerId, ActivityDate, CreatedDate, Status, CallDisposition, (SELECT RelationId FROM TaskRelations WHERE IsWhat = false ORDER BY Id) FROM Task`;
+// not select IsWhat either (it would be false on every row). AccountId is read only with the
+// account activities policy, the only time the engine looks at an activity's account.
+const eventSelect = (account: boolean) =>
+  soqlFragment`SELECT ${soqlFields(['Id', 'WhatId', ...(account ? ['AccountId'] : []), 'OwnerId', 'StartDateTime', 'ActivityDate', 'IsAllDayEvent'])}, (SELECT RelationId, IsInvitee, IsParent, Status FROM EventRelations WHERE IsWhat = false ORDER BY Id) FROM Event`;
+const taskSelect = (account: boolean) =>
+  soqlFragment`SELECT ${soqlFields(['Id', 'WhatId', ...(account ? ['AccountId'] : []), 'OwnerId', 'ActivityDate', 'CreatedDate', 'Status', 'CallDisposition'])}, (SELECT RelationId FROM TaskRelations WHERE IsWhat = false ORDER BY Id) FROM Task`;
+const SELECTS = {
+  withAccount: { events: eventSelect(true), tasks: taskSelect(true) },
+  withoutAccount: { events: eventSelect(false), tasks: taskSelect(false) },
+};
 
 export function opportunitiesByIds(shape: OrgShape, splits: boolean, ids: readonly string[]): string[] {
   const select = opportunitySelect(shape, splits);
@@ -124,18 +131,20 @@ export class ActivityDensity {
 export function activityQueries(
   whatIds: readonly string[],
   density: ActivityDensity = new ActivityDensity(),
+  accountActivities = true,
 ): { events: string[]; tasks: string[] } {
+  const select = accountActivities ? SELECTS.withAccount : SELECTS.withoutAccount;
   return {
     events: inBatches(
       whatIds,
-      (chunk) => soql`${EVENT_SELECT} WHERE IsChild = false AND WhatId IN ${chunk} ORDER BY Id`,
+      (chunk) => soql`${select.events} WHERE IsChild = false AND WhatId IN ${chunk} ORDER BY Id`,
       {
         maxItems: density.batchSize('events'),
       },
     ),
     tasks: inBatches(
       whatIds,
-      (chunk) => soql`${TASK_SELECT} WHERE TaskSubtype = 'Call' AND WhatId IN ${chunk} ORDER BY Id`,
+      (chunk) => soql`${select.tasks} WHERE TaskSubtype = 'Call' AND WhatId IN ${chunk} ORDER BY Id`,
       {
         maxItems: density.batchSize('tasks'),
       },
@@ -195,7 +204,7 @@ export async function withActivities(
     for (const d of asked) if (d.accountId !== null) accounts.add(d.accountId);
     whatIds.push(...[...accounts].sort());
   }
-  const { events, tasks } = activityQueries(whatIds, memory.density);
+  const { events, tasks } = activityQueries(whatIds, memory.density, options.accountActivities);
   // Rows are mapped page by page as they arrive, with the emails known so far; the contacts and
   // leads seen for the first time get theirs once every page is in (one more query), and only
   // the activities that name one of them are revisited.

@@ -13,7 +13,8 @@
  *   → noShow, "Declined" → declined, anything else → attended. Calls are date-only
  *   (ActivityDate; CreatedDate's date when it is missing).
  * - dealIds is the WhatId when it is one of the deals asked for; accountId is the AccountId
- *   Salesforce derives from the What.
+ *   Salesforce derives from the What, or null when the pull did not select it (only the account
+ *   activities policy reads it).
  */
 import type { Activity, Participant, ParticipantStatus } from '../../../src/domain/snapshot.js';
 import type { SfEvent, SfTask } from './records.js';

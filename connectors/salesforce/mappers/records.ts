@@ -42,7 +42,8 @@ export interface SfEventRelation {
 export interface SfEvent {
   Id: string;
   WhatId: string | null;
-  AccountId: string | null;
+  /** Selected only with the account activities policy. */
+  AccountId?: string | null;
   OwnerId: string;
   StartDateTime: string | null;
   ActivityDate: string | null;
@@ -59,7 +60,8 @@ export interface SfTaskRelation {
 export interface SfTask {
   Id: string;
   WhatId: string | null;
-  AccountId: string | null;
+  /** Selected only with the account activities policy. */
+  AccountId?: string | null;
   OwnerId: string;
   ActivityDate: string | null;
   CreatedDate?: string | null;
