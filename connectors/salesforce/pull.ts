@@ -95,10 +95,6 @@ const eventSelect = (account: boolean) =>
   soqlFragment`SELECT ${soqlFields(['Id', 'WhatId', ...(account ? ['AccountId'] : []), 'OwnerId', 'StartDateTime', 'ActivityDate', 'IsAllDayEvent'])}, (SELECT RelationId, IsInvitee, IsParent, Status FROM EventRelations WHERE IsWhat = false ORDER BY Id) FROM Event`;
 const taskSelect = (account: boolean) =>
   soqlFragment`SELECT ${soqlFields(['Id', 'WhatId', ...(account ? ['AccountId'] : []), 'OwnerId', 'ActivityDate', 'CreatedDate', 'Status', 'CallDisposition'])}, (SELECT RelationId FROM TaskRelations WHERE IsWhat = false ORDER BY Id) FROM Task`;
-const SELECTS = {
-  withAccount: { events: eventSelect(true), tasks: taskSelect(true) },
-  withoutAccount: { events: eventSelect(false), tasks: taskSelect(false) },
-};
 
 export function opportunitiesByIds(shape: OrgShape, splits: boolean, ids: readonly string[]): string[] {
   const select = opportunitySelect(shape, splits);
@@ -133,7 +129,7 @@ export function activityQueries(
   density: ActivityDensity = new ActivityDensity(),
   accountActivities = true,
 ): { events: string[]; tasks: string[] } {
-  const select = accountActivities ? SELECTS.withAccount : SELECTS.withoutAccount;
+  const select = { events: eventSelect(accountActivities), tasks: taskSelect(accountActivities) };
   return {
     events: inBatches(
       whatIds,
