@@ -62,16 +62,20 @@ export function attainmentKey(managerId: string, period: string): string {
 }
 
 function sameMoney(a: string | null, b: string | null): boolean {
-  if (a === null || b === null) return a === b;
+  // The same text is the same amount: most comparisons end here, without parsing two decimals
+  // (a third of a second of a 100k-deal backfill).
+  if (a === b) return true;
+  if (a === null || b === null) return false;
   return new Decimal(a).equals(new Decimal(b));
 }
 
 export function sameDealFields(a: DealFields, b: DealFields): boolean {
+  // The amount last: the other fields are compared as they are, and usually decide.
   return (
     a.involved === b.involved &&
     a.creditedManagerId === b.creditedManagerId &&
-    sameMoney(a.credit, b.credit) &&
-    a.reason === b.reason
+    a.reason === b.reason &&
+    sameMoney(a.credit, b.credit)
   );
 }
 
