@@ -26,7 +26,7 @@ import {
   quotaFromProperties,
 } from './mappers/pc-values.js';
 import { CALL_PROPERTIES, MEETING_PROPERTIES, toActivity } from './mappers/to-activity.js';
-import { DEAL_PROPERTIES, isClosedStage, isWonStage, toDeal } from './mappers/to-deal.js';
+import { DEAL_PROPERTIES, isClosedStage, isWonDeal, isWonStage, toDeal } from './mappers/to-deal.js';
 import { toRate } from './mappers/to-rate.js';
 import { toUser } from './mappers/to-user.js';
 import { PC_ATTAINMENT_OBJECT_NAME } from './pc-properties.js';
@@ -517,9 +517,7 @@ export class HubSpotPull {
     // The deals whose activities are read: every one, or only the won ones (options.activitiesOf).
     const asked =
       options.activitiesOf === 'won'
-        ? dealRecords
-            .filter((d) => isWonStage(meta.stages.get(d.properties['dealstage'] ?? '')))
-            .map((d) => d.id)
+        ? dealRecords.filter((d) => isWonDeal(d, meta.stages)).map((d) => d.id)
         : dealIds;
 
     const dealsOf = { meetings: new Map<string, string[]>(), calls: new Map<string, string[]>() };

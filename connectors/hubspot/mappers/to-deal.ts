@@ -26,6 +26,11 @@ export function isWonStage(stage: HsStage | undefined): boolean {
   return stage.metadata['isClosed'] === 'true' && new Decimal(stage.metadata['probability'] ?? '0').equals(1);
 }
 
+/** Whether a deal record is won: its stage, looked up in the portal's pipelines, is. */
+export function isWonDeal(deal: HsObject, stages: DealContext['stages']): boolean {
+  return isWonStage(stages.get(deal.properties['dealstage'] ?? ''));
+}
+
 export function isClosedStage(stage: HsStage | undefined): boolean {
   return stage?.metadata['isClosed'] === 'true';
 }
@@ -71,7 +76,7 @@ export function toDeal(
     amount,
     currency: p['deal_currency_code'] || ctx.companyCurrency,
     closeDate,
-    won: isWonStage(ctx.stages.get(p['dealstage'] ?? '')),
+    won: isWonDeal(deal, ctx.stages),
     splits: toSplits(splits),
   };
 }
