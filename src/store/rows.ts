@@ -103,12 +103,12 @@ export class Rows {
     const changed: string[] = [];
     const write = this.redis.multi();
     mps.forEach((mp, i) => {
-      const evs: RowContribution[] = [];
+      const ofRow: RowContribution[] = [];
       for (const id of members[i]!) {
-        const ev = contributions.get(id);
-        if (ev !== undefined) evs.push(ev);
+        const contribution = contributions.get(id);
+        if (contribution !== undefined) ofRow.push(contribution);
       }
-      const row = attainmentRow(ctx, mp.managerId, mp.period, evs);
+      const row = attainmentRow(ctx, mp.managerId, mp.period, ofRow);
       const json = row === null ? null : JSON.stringify(row);
       if (json === before[i]) return;
       const key = rowKeys[i]!;
